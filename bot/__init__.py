@@ -1,0 +1,1 @@
+"""The Hongqiao CBD policy assistant: retrieval, cited extractive answers, settings and errors."""

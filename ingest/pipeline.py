@@ -1,0 +1,108 @@
+"""The ingest job: load → clean and chunk → embed → store, with a progress bar and a summary."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from bot.errors import CorpusError
+from bot.settings import Settings
+from ingest.chunk import Chunk, chunk_document
+from ingest.embed import IndexEmbeddings, load_embeddings
+from ingest.load import load_corpus
+from ingest.store import open_index
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestReport:
+    """What an ingest run did."""
+
+    chunks: int
+    added: int
+    removed: int
+    seconds: float
+    documents: int
+    by_kind: dict[str, int] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    embedding_model: str = ""
+
+    def summary(self) -> str:
+        """The one-line summary printed at the end of a run."""
+        kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.by_kind.items()))
+        skipped = f"; skipped {len(self.skipped)} file(s)" if self.skipped else ""
+        return (
+            f"Indexed {self.documents} document(s) into {self.chunks} chunks ({kinds}): "
+            f"{self.added} added, {self.removed} removed in {self.seconds:.1f}s{skipped}."
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def chunk_corpus(corpus_dir: Path, count_tokens=None, max_tokens: int = 400) -> tuple[list[Chunk], int, list[str]]:
+    """Load and chunk every document: (chunks, number of documents, problems)."""
+    loaded = load_corpus(corpus_dir)
+    chunks: list[Chunk] = []
+    problems = list(loaded.problems)
+    kwargs = {"count_tokens": count_tokens} if count_tokens else {}
+    for doc in loaded.documents:
+        doc_chunks = chunk_document(
+            doc.doc_id, doc.text, source=doc.source, title=doc.title, label=doc.label, max_tokens=max_tokens, **kwargs
+        )
+        if not doc_chunks:
+            problems.append(f"{doc.source} has no text left after cleaning; skipped it.")
+            continue
+        chunks.extend(doc_chunks)
+    if not chunks:
+        detail = f" ({problems[0]})" if problems else ""
+        raise CorpusError(f"Nothing could be ingested from {corpus_dir}{detail}.")
+    return chunks, len({c.doc_id for c in chunks}), problems
+
+
+def run_ingest(
+    settings: Settings,
+    *,
+    corpus_dir: Path | None = None,
+    rebuild: bool = False,
+    show_progress: bool = True,
+    embeddings: IndexEmbeddings | None = None,
+) -> IngestReport:
+    """Bring the index in line with the corpus folder; only new or changed chunks are embedded."""
+    started = time.perf_counter()
+    embeddings = embeddings or load_embeddings(settings.embeddings)
+    budget = min(embeddings.max_tokens, 512) - 24  # room for the model's prefix and special tokens
+    chunks, documents, problems = chunk_corpus(corpus_dir or settings.corpus_dir, embeddings.count_tokens, budget)
+    for problem in problems:
+        logger.info(problem)
+    index = open_index(settings, create=True)
+
+    bar = None
+
+    def on_total(total: int) -> None:
+        nonlocal bar
+        if total and show_progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, desc="Embedding", unit="chunk", file=sys.stderr, disable=None)
+
+    added, removed, total = index.sync(
+        chunks, embeddings, rebuild=rebuild, on_total=on_total, progress=lambda n: bar.update(n) if bar else None
+    )
+    if bar is not None:
+        bar.close()
+    return IngestReport(
+        chunks=total,
+        added=added,
+        removed=removed,
+        seconds=round(time.perf_counter() - started, 3),
+        documents=documents,
+        by_kind=dict(Counter(c.kind for c in chunks)),
+        skipped=problems,
+        embedding_model=embeddings.model_id,
+    )

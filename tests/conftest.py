@@ -1,0 +1,67 @@
+"""Shared fixtures: every test's state lives in tmp_path; unit tests use a deterministic fake embedder."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import math
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ingest.embed import IndexEmbeddings
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+
+
+class FakeEmbeddings(IndexEmbeddings):
+    """Deterministic character-bigram hashing embedder: similar texts get similar vectors, no model needed."""
+
+    def __init__(self, model_id: str = "fake-bigram-64", dim: int = 64) -> None:
+        self.model_id = model_id
+        self.dim = dim
+        self.engine = "fake"
+        self.calls = 0
+
+    def _vector(self, text: str) -> list[float]:
+        vec = [0.0] * self.dim
+        for a, b in itertools.pairwise(text):
+            h = int.from_bytes(hashlib.blake2b((a + b).encode(), digest_size=4).digest(), "little")
+            vec[h % self.dim] += 1.0
+        norm = math.sqrt(sum(v * v for v in vec)) or 1.0
+        return [v / norm for v in vec]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.calls += len(texts)
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vector(text)
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point all state at tmp_path and clear settings that would reach outside it."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("HQBOT_DATA_DIR", str(data))
+    monkeypatch.setenv("HQBOT_CORPUS_DIR", str(CORPUS))
+    for name in ("HQBOT_CHROMA_URL", "HQBOT_EMBEDDINGS", "HQBOT_AUTH", "HQBOT_LLM_BASE_URL", "HQBOT_LLM_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    return data
+
+
+@pytest.fixture
+def fake_embeddings() -> FakeEmbeddings:
+    """A deterministic fake model, passed explicitly to the code under test."""
+    return FakeEmbeddings()
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A writable copy of the bundled corpus."""
+    dest = tmp_path / "corpus"
+    shutil.copytree(CORPUS, dest)
+    return dest

@@ -1,0 +1,127 @@
+"""Structure-aware chunking on the real documents."""
+
+import re
+
+import pytest
+
+from ingest.chunk import CATALOGUE_OVERVIEW, CATALOGUE_ROW, PROSE, chunk_document, estimate_tokens
+from tests.conftest import CORPUS, ROOT
+
+PLAN = (CORPUS / "hongqiao-cbd-industry-plan-2022.txt").read_text(encoding="utf-8")
+CATALOGUE = (CORPUS / "hongqiao-cbd-key-industry-catalogue-2022.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def plan_chunks():
+    return chunk_document("plan", PLAN, label="产业发展规划")
+
+
+@pytest.fixture(scope="module")
+def catalogue_chunks():
+    return chunk_document("catalogue", CATALOGUE, label="重点产业目录")
+
+
+def _by_text(chunks, needle):
+    found = [c for c in chunks if needle in c.text]
+    assert found, needle
+    return found[0]
+
+
+def test_heading_path_of_a_zone(plan_chunks) -> None:
+    chunk = _by_text(plan_chunks, "北虹桥片区。以智慧绿色创新经济")
+    assert chunk.section_path == ("产业发展规划", "四、产业发展布局", "（二）四区：产业功能片区", "北虹桥片区")
+    assert chunk.section == "产业发展规划 › 四、产业发展布局 › （二）四区：产业功能片区 › 北虹桥片区"
+    assert "南虹桥片区" not in chunk.text  # a chunk never straddles two sections
+
+
+def test_bold_lead_terms_are_the_deepest_heading(plan_chunks) -> None:
+    chunk = _by_text(plan_chunks, "综合型总部。重点发展国际公司亚太区总部")
+    assert chunk.section_path[-2:] == ("1. 高能级总部经济", "综合型总部")
+    assert "**" not in chunk.text
+    # A lead term split by a page break is made whole again.
+    car = _by_text(plan_chunks, "走向国际的新能源汽车。集聚")
+    assert car.section_path[-1] == "走向国际的新能源汽车"
+
+
+def test_lead_sentence_paragraphs_get_their_own_section(plan_chunks) -> None:
+    chunk = _by_text(plan_chunks, "规模目标。到 2025 年")
+    assert chunk.section_path[-2:] == ("（三）发展目标", "规模目标")
+
+
+def test_half_width_heading_is_normalised(plan_chunks) -> None:
+    chunk = _by_text(plan_chunks, "统筹稳商与招商工作")
+    assert chunk.section_path[-1] == "（一）创新产业服务体系"
+
+
+def test_catalogue_rows_carry_headers_and_industry(catalogue_chunks) -> None:
+    row = _by_text(catalogue_chunks, "北斗导航运营服务")
+    assert row.kind == CATALOGUE_ROW
+    assert row.section_path[-2:] == ("（五）数字新经济", "北斗导航")
+    assert row.text.splitlines()[0] == "细分领域：北斗导航"
+    assert row.text.splitlines()[1] == "发展方向：北斗导航运营服务"
+    assert row.text.splitlines()[2].startswith("发展重点：实施“北斗+”战略")
+
+
+def test_continuation_row_inherits_the_field_above(catalogue_chunks) -> None:
+    # "\t智能机器人研发、制造和服务\t…" has no 细分领域 of its own: it belongs to 人工智能.
+    row = _by_text(catalogue_chunks, "发展方向：智能机器人研发、制造和服务")
+    assert row.extra["field"] == "人工智能"
+    assert "细分领域：人工智能" in row.text
+    # Across a page break (blank line) too: 数据贸易服务 continues 数字贸易.
+    assert "细分领域：数字贸易" in _by_text(catalogue_chunks, "数据贸易服务").text
+
+
+def test_cells_split_by_line_wraps_are_joined(catalogue_chunks) -> None:
+    assert "发展方向：新型离岸国际贸易" in _by_text(catalogue_chunks, "离岸转手买卖").text
+    assert "细分领域：高值医疗器械研发、制造及总部" in _by_text(catalogue_chunks, "影像诊断").text
+
+
+def test_a_row_broken_by_a_page_break_is_one_row() -> None:
+    broken = CATALOGUE.replace(
+        "\t数据贸易服务\t具有市场影响力的数据交易主体及从事数据合规咨询、质量评估、",
+        "\t数据贸易服务\t具有市场影响力的数据交易主体及从事数据合规咨询、\n\n质量评估、",
+    )
+    assert broken != CATALOGUE
+    chunks = chunk_document("catalogue", broken, label="重点产业目录")
+    rows = [c for c in chunks if "数据交易主体" in c.text and c.kind == CATALOGUE_ROW]
+    assert len(rows) == 1
+    assert "数据合规咨询、质量评估、资产价值评估" in rows[0].text
+    assert len([c for c in chunks if c.kind == CATALOGUE_ROW]) == 78
+
+
+def test_catalogue_overview_lists_every_field(catalogue_chunks) -> None:
+    overviews = [c for c in catalogue_chunks if c.kind == CATALOGUE_OVERVIEW]
+    assert len(overviews) == 9
+    digital = next(c for c in overviews if c.section_path[-1] == "（五）数字新经济")
+    for field in ("元宇宙", "人工智能", "工业互联网及软件服务", "集成电路设计", "网络信息安全", "北斗导航"):
+        assert field in digital.text
+
+
+def test_chunks_fit_the_window_and_split_at_sentence_ends() -> None:
+    chunks = chunk_document("plan", PLAN, max_tokens=120)
+    assert all(estimate_tokens(c.embed_text) <= 120 or "。" not in c.text[:-1] for c in chunks)
+    for c in chunks:
+        if c.kind == PROSE and len(c.text) > 20:
+            assert re.search(r"[。；！？]$", c.text) or c.text.endswith(("”", "）")), c.text[-20:]
+
+
+def test_ids_are_stable_unique_and_derived_from_content(plan_chunks) -> None:
+    again = chunk_document("plan", PLAN, label="产业发展规划")
+    assert [c.chunk_id for c in again] == [c.chunk_id for c in plan_chunks]
+    assert len({c.chunk_id for c in plan_chunks}) == len(plan_chunks)
+    edited = chunk_document("plan", PLAN.replace("151.4", "151.5"), label="产业发展规划")
+    changed = {c.chunk_id for c in edited} ^ {c.chunk_id for c in plan_chunks}
+    assert len(changed) == 2  # only the edited passage gets a new id
+
+
+def test_combined_source_chunks_like_the_split_files() -> None:
+    source = ROOT.parent / "shared" / "source" / "hongqiao-cbd-industry-plan-2022.txt"
+    if not source.exists():
+        pytest.skip("the shared source is not beside this checkout")
+    combined = chunk_document("all", source.read_text(encoding="utf-8"))
+    texts = {c.text for c in combined}
+    split = chunk_document("plan", PLAN) + chunk_document("catalogue", CATALOGUE)
+    assert {c.text for c in split} <= texts
+    sections = {c.section for c in combined}
+    assert any(s.startswith("重点产业目录 › 二、产业发展目录") for s in sections)
+    assert any(s.startswith("产业发展规划 › 四、产业发展布局") for s in sections)

@@ -1,0 +1,109 @@
+"""The index in real embedded Chroma: idempotent re-ingest, deletions, model refusal, atomic rebuild."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.errors import IndexMissingError, ModelMismatchError
+from bot.settings import load_settings
+from ingest.pipeline import run_ingest
+from ingest.store import open_index
+from tests.conftest import FakeEmbeddings
+
+
+class FailingEmbeddings(FakeEmbeddings):
+    """Dies after embedding `budget` passages, like a process killed mid-ingest."""
+
+    def __init__(self, budget: int) -> None:
+        super().__init__()
+        self.budget = budget
+
+    def embed_documents(self, texts):
+        if self.calls + len(texts) > self.budget:
+            raise KeyboardInterrupt
+        return super().embed_documents(texts)
+
+
+def _ids(settings, model_id="fake-bigram-64"):
+    index = open_index(settings)
+    return index.chunks(index.require(model_id))
+
+
+def test_reingest_is_idempotent(fake_embeddings) -> None:
+    settings = load_settings()
+    first = run_ingest(settings, embeddings=fake_embeddings, show_progress=False)
+    assert first.added == first.chunks > 150
+    assert first.by_kind["catalogue_row"] == 78
+    embedded = fake_embeddings.calls
+    second = run_ingest(settings, embeddings=fake_embeddings, show_progress=False)
+    assert (second.added, second.removed, second.chunks) == (0, 0, first.chunks)
+    assert fake_embeddings.calls == embedded  # nothing re-embedded
+    stored = _ids(settings)
+    assert len(stored) == len({c.chunk_id for c in stored}) == first.chunks
+
+
+def test_changed_and_removed_documents(fake_embeddings, corpus_copy: Path) -> None:
+    settings = load_settings(corpus_dir=corpus_copy)
+    first = run_ingest(settings, embeddings=fake_embeddings, show_progress=False)
+    plan = corpus_copy / "hongqiao-cbd-industry-plan-2022.txt"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("151.4", "151.9"), encoding="utf-8")
+    changed = run_ingest(settings, embeddings=fake_embeddings, show_progress=False)
+    assert (changed.added, changed.removed, changed.chunks) == (1, 1, first.chunks)
+    texts = " ".join(c.text for c in _ids(settings))
+    assert "151.9" in texts and "151.4" not in texts
+    notice = corpus_copy / "hongqiao-cbd-notice-2022-76.txt"
+    n_notice = sum(1 for c in _ids(settings) if c.metadata["doc_id"] == "hongqiao-cbd-notice-2022-76")
+    notice.unlink()
+    removed = run_ingest(settings, embeddings=fake_embeddings, show_progress=False)
+    assert (removed.added, removed.removed) == (0, n_notice)
+    assert not any(c.metadata["doc_id"] == "hongqiao-cbd-notice-2022-76" for c in _ids(settings))
+
+
+def test_index_records_model_and_refuses_another(fake_embeddings) -> None:
+    settings = load_settings()
+    run_ingest(settings, embeddings=fake_embeddings, show_progress=False)
+    collection = open_index(settings).active()
+    assert collection.metadata["embedding_model"] == "fake-bigram-64"
+    assert collection.metadata["dimension"] == 64
+    other = FakeEmbeddings("another-model", 64)
+    with pytest.raises(ModelMismatchError, match=r"built with 'fake-bigram-64'.*--rebuild"):
+        open_index(settings).require(other.model_id)
+    with pytest.raises(ModelMismatchError):
+        run_ingest(settings, embeddings=other, show_progress=False)
+    rebuilt = run_ingest(settings, embeddings=other, rebuild=True, show_progress=False)
+    assert rebuilt.added == rebuilt.chunks
+    assert open_index(settings).active().metadata["embedding_model"] == "another-model"
+
+
+def test_missing_index_says_run_ingest() -> None:
+    with pytest.raises(IndexMissingError, match="run `hqbot ingest` first"):
+        open_index(load_settings())
+    assert not load_settings().data_dir.exists()  # asking does not create anything
+
+
+def test_interrupted_rebuild_keeps_the_old_index_and_resumes(fake_embeddings) -> None:
+    settings = load_settings()
+    first = run_ingest(settings, embeddings=fake_embeddings, show_progress=False)
+    old = open_index(settings).active_name()
+    with pytest.raises(KeyboardInterrupt):
+        run_ingest(settings, embeddings=FailingEmbeddings(budget=100), rebuild=True, show_progress=False)
+    index = open_index(settings)
+    assert index.active_name() == old  # the half-built staging collection is not in use
+    assert index.active().count() == first.chunks
+    resumed_model = FakeEmbeddings()
+    resumed = run_ingest(settings, embeddings=resumed_model, rebuild=True, show_progress=False)
+    assert resumed.chunks == first.chunks
+    assert resumed_model.calls == first.chunks - 64  # one batch of 64 was stored before the interruption
+    assert open_index(settings).active_name() != old
+    stored = _ids(settings)
+    assert len(stored) == len({c.chunk_id for c in stored}) == first.chunks
+
+
+def test_interrupted_first_ingest_leaves_no_index(fake_embeddings) -> None:
+    settings = load_settings()
+    with pytest.raises(KeyboardInterrupt):
+        run_ingest(settings, embeddings=FailingEmbeddings(budget=70), show_progress=False)
+    with pytest.raises(IndexMissingError):
+        open_index(settings).require("fake-bigram-64")
+    report = run_ingest(settings, embeddings=FakeEmbeddings(), show_progress=False)
+    assert report.chunks == len({c.chunk_id for c in _ids(settings)})
