@@ -65,5 +65,71 @@ def ingest(corpus: Path | None, rebuild: bool, as_json: bool) -> None:
         click.echo(report.summary())
 
 
+@main.group(invoke_without_command=True)
+@click.option("--dataset", type=click.Path(path_type=Path), help="A JSONL eval set (default: evals/reference.jsonl).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out/eval"), show_default=True)
+@click.option("--baseline", type=click.Path(path_type=Path), help="Baseline file (default: evals/baseline.json).")
+@click.option("--no-gate", is_flag=True, help="Report only; do not compare with the baseline.")
+@click.option("--update-baseline", is_flag=True, help="Record this run's metrics as the new baseline.")
+@click.option("--no-peer", is_flag=True, help="Skip the plain-pipeline comparison.")
+@click.pass_context
+@friendly
+def eval(
+    ctx: click.Context,
+    dataset: Path | None,
+    out_dir: Path,
+    baseline: Path | None,
+    no_gate: bool,
+    update_baseline: bool,
+    no_peer: bool,
+) -> None:
+    """Score the bot on a reference Q&A set and gate against the baseline (exit 1 on a regression).
+
+    Example: hqbot eval --dataset evals/reference.jsonl --out out/eval
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from evals.suite import evaluate, summary_table
+
+    settings = load_settings()
+    outcome = evaluate(
+        settings,
+        dataset=dataset,
+        out_dir=out_dir,
+        baseline=baseline,
+        gate=not no_gate and not update_baseline,
+        update_baseline=update_baseline,
+        peer=not no_peer,
+    )
+    click.echo(summary_table(outcome.report))
+    click.echo(f"Reports in {out_dir}: results.jsonl, report.json, report.md, chart.png")
+    if update_baseline:
+        click.echo("Baseline updated.")
+        return
+    if outcome.gate:
+        from evals.gate import format_rows
+
+        click.echo("\n" + format_rows(outcome.gate))
+        if not outcome.passed:
+            failed = ", ".join(r.metric for r in outcome.gate if not r.passed)
+            _fail(f"The gate failed: {failed} regressed past tolerance.")
+        click.echo("Gate passed.")
+
+
+@eval.command()
+@click.option("--from", "source", type=click.Path(path_type=Path, exists=True), required=True, help="Feedback log.")
+@click.option("--out", "out_path", type=click.Path(path_type=Path), default=Path("out/candidates.jsonl"))
+@friendly
+def candidates(source: Path, out_path: Path) -> None:
+    """Turn thumbs-down feedback into candidate eval items for a maintainer to complete.
+
+    Example: hqbot eval candidates --from data/feedback.jsonl --out evals/candidates.jsonl
+    """
+    from evals.candidates import from_feedback
+
+    n = from_feedback(source, out_path)
+    click.echo(f"Wrote {n} candidate item(s) to {out_path}; fill the fields marked TODO before adding them to a set.")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,438 @@
+"""Extractive answers: the sentences of the retrieved passages that answer the question, each cited [n],
+quoted verbatim; and a calibrated "the documents do not say" when the evidence is weak."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from bot.glossary import Glossary
+from bot.retrieve import QueryPlan, Retrieved
+from bot.text import content_terms, numbers, sentences, split_parts
+
+REFUSAL = {
+    "zh": "文件中没有找到这个问题的答案（文件未说明）。以下是最接近的段落，仅供参考。",
+    "en": "The documents do not say. The closest passages are listed below for reference.",
+}
+LEAD = {"zh": "根据文件：", "en": "According to the documents (quoted in Chinese):"}
+
+_QUANTITY = re.compile(
+    r"多少|(?<!哪)几[个家场项年成倍份条类种所座名位次期批]|多大|多高|多快|多久|多长|规模|金额|数量|比例|比重|增幅|增速|税率|价格|租金|面积|"
+    r"\bhow (many|much|big|large|fast|high)\b|\b(size|amount|number|figure|rate|percent|percentage|share|price|"
+    r"cost|budget|revenue|value|growth)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Context:
+    """A retrieved passage as returned with an answer."""
+
+    chunk_id: str
+    text: str
+    score: float
+    source: str
+    title: str
+    section: str
+    kind: str
+
+    @classmethod
+    def of(cls, r: Retrieved) -> Context:
+        m = r.chunk.metadata
+        return cls(
+            r.chunk_id,
+            r.chunk.text,
+            round(r.score, 6),
+            str(m.get("source", "")),
+            str(m.get("title", "")),
+            str(m.get("section", "")),
+            str(m.get("kind", "")),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A cited passage: `quote` is a verbatim substring of `text`, the chunk it comes from."""
+
+    n: int
+    chunk_id: str
+    source: str
+    title: str
+    section: str
+    quote: str
+    text: str
+    score: float
+    section_en: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Answer:
+    """What the bot says, with its evidence on separate channels."""
+
+    question: str
+    text: str
+    citations: list[Citation]
+    abstained: bool
+    contexts: list[Context]
+    latency_ms: float = 0.0
+    lang: str = "zh"
+    resolved_question: str = ""
+    notice: str | None = None
+    terms: list[tuple[str, str]] = field(default_factory=list)
+    support: float = 0.0
+    reason: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON of `hqbot ask --json` and the web API."""
+        return {
+            "question": self.question,
+            "resolved_question": self.resolved_question,
+            "answer": self.text,
+            "abstained": self.abstained,
+            "lang": self.lang,
+            "citations": [c.to_json() for c in self.citations],
+            "contexts": [c.to_json() for c in self.contexts],
+            "terms": [{"zh": zh, "en": en} for zh, en in self.terms],
+            "notice": self.notice,
+            "support": round(self.support, 4),
+            "refusal_reason": self.reason,
+            "latency_ms": round(self.latency_ms, 1),
+        }
+
+
+@dataclass(frozen=True)
+class Composition:
+    """What the composer decided: the text, its citations, and the refusal reason when it refuses."""
+
+    text: str
+    citations: list[Citation]
+    abstained: bool
+    support: float
+    reason: str | None
+
+
+@dataclass
+class _Group:
+    """One thing the question asks about, satisfied by any of its alternative document words."""
+
+    label: str
+    alternatives: tuple[str, ...]
+    weight: float
+    text: str = ""
+    known: bool = True
+    number: bool = False
+    general: bool = False
+
+
+@dataclass
+class _Unit:
+    """A quotable piece of a retrieved passage (a sentence, or a whole catalogue row)."""
+
+    context: Retrieved
+    start: int
+    end: int
+    score: float = 0.0
+    coverage: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return self.context.chunk.text[self.start : self.end]
+
+    @property
+    def chunk_text(self) -> str:
+        return self.context.chunk.text
+
+    @property
+    def section(self) -> str:
+        return str(self.context.chunk.metadata.get("section", ""))
+
+
+@dataclass
+class Thresholds:
+    """Answer-selection and refusal settings, calibrated on the reference set (`hqbot eval`)."""
+
+    support: float = 0.5
+    max_units: int = 5
+    max_chars: int = 900
+    part_coverage: float = 0.25
+    contexts: int = 6
+    in_chunk: float = 0.7
+    in_section: float = 0.6
+    unknown_en: float = 0.35
+    unknown_terms: int = 2
+    specific: float = 0.2
+    figure: float = 0.5
+    unknown_quantity: int = 1
+
+
+_MEASURE = re.compile(r"(?:(?<!哪)几|多少)([个家场项份条类种所座名位次期批])")
+_LIST = re.compile(
+    r"哪些|哪几|哪[一二三四五六七八九十两]|分别|都有|包括什么|\bwhich\b.*\b(are|ones)\b|\bwhat are\b|\blist\b|"
+    r"\bname (the|all)\b|\bwhat (kinds|types|sectors|industries|zones|areas)\b",
+    re.IGNORECASE,
+)
+
+
+class Composer:
+    """Builds the extractive answer for a question from its retrieved passages."""
+
+    def __init__(
+        self,
+        glossary: Glossary,
+        doc_freq: dict[str, int],
+        n_docs: int,
+        corpus_text: str,
+        thresholds: Thresholds | None = None,
+    ) -> None:
+        self.glossary = glossary
+        self.doc_freq = doc_freq
+        self.n_docs = max(1, n_docs)
+        self.corpus_text = corpus_text.lower()
+        self.corpus_numbers = set(numbers(corpus_text))
+        self.max_idf = math.log(1 + self.n_docs)
+        self.thresholds = thresholds or Thresholds()
+
+    # --- what the question asks ----------------------------------------------------------------
+    def _idf(self, term: str) -> float:
+        df = self.doc_freq.get(term.lower())
+        if df is None:
+            df = 1 if term.lower() in self.corpus_text else 0
+        return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5)) if df else self.max_idf
+
+    def groups(self, question: str) -> list[_Group]:
+        """The question's topic words as groups of alternatives (glossary terms bring their document words);
+        words the documents never use are marked unknown."""
+        groups: list[_Group] = []
+        covered = [False] * len(question)
+        for m in self.glossary.match_chinese(question) + self.glossary.match_english(question):
+            if any(covered[m.start : m.end]):
+                continue
+            for i in range(m.start, m.end):
+                covered[i] = True
+            alts = tuple(dict.fromkeys((m.term.zh, *m.term.related, m.text)))
+            general = m.term.kind == "general"
+            weight = self._idf(m.term.zh) * (0.5 if general else 1.0)
+            groups.append(_Group(m.term.zh, alts, weight, m.text, general=general))
+        rest = "".join(" " if c else ch for ch, c in zip(question, covered, strict=True))
+        # The measure word of a "how many" question (几份 → 份, 多少家 → 家) is what the answer's number counts.
+        for unit in _MEASURE.findall(rest):
+            groups.append(_Group(unit, (unit,), 0.5 * self.max_idf, unit))
+        for n in numbers(rest):
+            groups.append(_Group(n, (n,), self._idf(n), n, known=n in self.corpus_numbers, number=True))
+        for term in content_terms(rest):
+            if term.isdigit() or any(term in g.alternatives for g in groups):
+                continue
+            known = term.lower() in self.corpus_text
+            if known:
+                weight = self._idf(term)
+            else:
+                weight = self.thresholds.unknown_en * self.max_idf if term.isascii() else 0.8 * self.max_idf
+            groups.append(_Group(term, (term,), weight, term, known=known))
+        return groups
+
+    def missing_numbers(self, question: str) -> list[str]:
+        """Numbers the question names that appear nowhere in the documents (e.g. a 2030 target)."""
+        return [n for n in numbers(question) if n not in self.corpus_numbers and len(n) >= 2]
+
+    @staticmethod
+    def asks_quantity(question: str) -> bool:
+        return bool(_QUANTITY.search(question))
+
+    # --- scoring -------------------------------------------------------------------------------
+    @staticmethod
+    def _covers(group: _Group, text: str) -> bool:
+        low = text.lower()
+        return any(a.lower() in low for a in group.alternatives)
+
+    def _in_passage(self, group: _Group, unit: _Unit) -> bool:
+        """True when the unit's passage or its heading path names the group."""
+        return self._covers(group, unit.chunk_text) or self._covers(group, unit.section)
+
+    def _level(self, group: _Group, unit: _Unit) -> float:
+        """1 when the unit says it, less when only its passage or its heading path does."""
+        if self._covers(group, unit.text):
+            return 1.0
+        if self._covers(group, unit.chunk_text):
+            return self.thresholds.in_chunk
+        if self._covers(group, unit.section):
+            return self.thresholds.in_section
+        return 0.0
+
+    def _coverage(self, groups: list[_Group], units: list[_Unit]) -> float:
+        total = sum(g.weight for g in groups)
+        if not total or not units:
+            return 0.0
+        return sum(g.weight * max(self._level(g, u) for u in units) for g in groups) / total
+
+    def _units(self, retrieved: list[Retrieved]) -> list[_Unit]:
+        units = []
+        for r in retrieved[: self.thresholds.contexts]:
+            text = r.chunk.text
+            if r.chunk.metadata.get("kind") != "prose":
+                units.append(_Unit(r, 0, len(text)))
+                continue
+            spans = sentences(text)
+            # A lead sentence ("北虹桥片区。", "规模目标。") belongs with the sentence it introduces.
+            if len(spans) > 1 and spans[0][1] - spans[0][0] <= 20:
+                spans = [(spans[0][0], spans[1][1]), *spans[2:]]
+            units.extend(_Unit(r, a, b) for a, b in spans)
+        return units
+
+    # --- the answer ----------------------------------------------------------------------------
+    def compose(self, plan: QueryPlan, retrieved: list[Retrieved]) -> Composition:
+        """The answer text, its citations, and whether (and why) the bot refuses."""
+        lang = plan.lang
+        groups = self.groups(plan.question)
+        units = self._units(retrieved)
+        quantity = self.asks_quantity(plan.question)
+        for u in units:
+            u.coverage = self._coverage(groups, [u])
+            u.score = u.coverage + 0.12 / u.context.rank + (0.08 if quantity and numbers(u.text) else 0.0)
+        units.sort(key=lambda u: -u.score)
+        chosen = self._select(groups, units, bool(_LIST.search(plan.question)))
+        support = self._coverage(groups, chosen)
+        reason = self._refusal(plan.question, groups, chosen, support, quantity)
+        if reason:
+            return Composition(REFUSAL[lang], [], True, support, reason)
+        text, citations = self._render(lang, chosen)
+        return Composition(text, citations, False, support, None)
+
+    def _refusal(
+        self, question: str, groups: list[_Group], chosen: list[_Unit], support: float, quantity: bool
+    ) -> str | None:
+        """Why the documents cannot answer this question, or None when they can."""
+        t = self.thresholds
+        if not chosen:
+            return "no retrieved sentence shares a topic word with the question"
+        if missing := self.missing_numbers(question):
+            return f"the documents never mention {', '.join(missing)}"
+        if support < t.support:
+            return f"the evidence covers {support:.0%} of the question (needs {t.support:.0%})"
+        specific = self._specific(groups)
+        if not any(self._level(g, u) > 0 for g in specific for u in chosen):
+            return "the question names nothing specific that the documents discuss"
+        unknown = [g.label for g in groups if not g.known and not g.number and not g.label.isascii()]
+        if quantity:
+            if len(unknown) >= t.unknown_quantity:
+                return f"asks for a figure about {'、'.join(unknown)}, which the documents never mention"
+            if gap := self._figure_gap(question, chosen):
+                return f"asks for a figure, and no cited sentence gives one for {gap}"
+        if len(unknown) >= t.unknown_terms:
+            return f"the documents never mention {'、'.join(unknown)}"
+        return None
+
+    def _specific(self, groups: list[_Group]) -> list[_Group]:
+        """The things a question names that the documents discuss (not everyday words, not numbers)."""
+        floor = self.thresholds.specific * self.max_idf
+        return [g for g in groups if g.known and not g.number and not g.general and g.weight >= floor]
+
+    def _figure_gap(self, question: str, chosen: list[_Unit]) -> str | None:
+        """For each part of the question that asks "how much / how many": every year it names, and most of
+        what it asks about, must be in passages whose cited sentences hold numbers. Returns what is missing."""
+        with_numbers = [u for u in chosen if numbers(u.text)]
+        if not with_numbers:
+            return "the question"
+        parts = [p for p in split_parts(question) if self.groups(p)] or [question]
+        for part in parts:
+            if not self.asks_quantity(part) and len(parts) > 1:
+                continue
+            groups = [g for g in self.groups(part) if not _QUANTITY.fullmatch(g.text)]
+            years = [g for g in groups if g.number and not any(self._in_passage(g, u) for u in with_numbers)]
+            if years:
+                return "、".join(g.label for g in years)
+            # 多少场 / how many … 家: a cited number must count in that measure word.
+            for m in _MEASURE.findall(part):
+                if not any(re.search(rf"\d\s*(?:多|余)?\s*{m}", u.text) for u in with_numbers):
+                    return f"the number of {m}"
+            specific = self._specific(groups)
+            total = sum(g.weight for g in specific)
+            covered = [g for g in specific if any(self._in_passage(g, u) for u in with_numbers)]
+            if total and sum(g.weight for g in covered) < self.thresholds.figure * total:
+                return "、".join(g.label for g in specific if g not in covered)
+        return None
+
+    def _select(self, groups: list[_Group], units: list[_Unit], listing: bool) -> list[_Unit]:
+        """The best unit; then the best unit for each thing asked that is still uncovered (multi-part and
+        two-section questions); then, for list questions, the opening of each sub-section retrieved under
+        the best unit's section; then same-topic siblings."""
+        if not units or units[0].coverage <= 0:
+            return []
+        t = self.thresholds
+        best = units[0]
+        chosen = [best]
+
+        def room(u: _Unit) -> bool:
+            return len(chosen) < t.max_units and sum(len(c.text) for c in chosen) + len(u.text) <= t.max_chars
+
+        for g in sorted(groups, key=lambda g: -g.weight):
+            if any(self._level(g, u) > 0 for u in chosen):
+                continue
+            for u in units:
+                if u not in chosen and self._covers(g, u.text) and u.coverage >= t.part_coverage and room(u):
+                    chosen.append(u)
+                    break
+        if listing:
+            prefix = best.section + " › "
+            seen = {u.context.chunk_id for u in chosen}
+            for u in sorted(units, key=lambda u: (u.context.rank, u.start)):
+                if u.section.startswith(prefix) and u.context.chunk_id not in seen and room(u):
+                    chosen.append(u)
+                    seen.add(u.context.chunk_id)
+        for u in units[1:]:
+            if u not in chosen and u.coverage >= 0.9 * best.coverage and u.score >= 0.85 * best.score and room(u):
+                chosen.append(u)
+        return chosen
+
+    def _render(self, lang: str, chosen: list[_Unit]) -> tuple[str, list[Citation]]:
+        order: dict[str, int] = {}
+        for u in sorted(chosen, key=lambda u: u.context.rank):
+            order.setdefault(u.context.chunk_id, len(order) + 1)
+        by_chunk: dict[str, list[_Unit]] = {}
+        for u in chosen:
+            by_chunk.setdefault(u.context.chunk_id, []).append(u)
+        lines = [LEAD[lang]]
+        citations: list[Citation] = []
+        for cid, n in sorted(order.items(), key=lambda kv: kv[1]):
+            units = sorted(by_chunk[cid], key=lambda u: u.start)
+            ctx = units[0].context
+            meta = ctx.chunk.metadata
+            # Adjacent sentences of one passage are quoted as one span, so the quote stays verbatim.
+            spans: list[list[int]] = []
+            for u in units:
+                if spans and ctx.chunk.text[spans[-1][1] : u.start].strip() == "":
+                    spans[-1][1] = u.end
+                else:
+                    spans.append([u.start, u.end])
+            for a, b in spans:
+                quote = ctx.chunk.text[a:b].strip()
+                lines.append(f"- {quote.replace(chr(10), chr(10) + '  ')} [{n}]")
+                citations.append(
+                    Citation(
+                        n=n,
+                        chunk_id=cid,
+                        source=str(meta.get("source", "")),
+                        title=str(meta.get("title", "")),
+                        section=str(meta.get("section", "")),
+                        quote=quote,
+                        text=ctx.chunk.text,
+                        score=round(ctx.score, 6),
+                        section_en=self.section_en(str(meta.get("section", ""))) if lang == "en" else None,
+                    )
+                )
+        return "\n".join(lines), citations
+
+    def section_en(self, section: str) -> str:
+        """The section path with the glossary's English labels beside the Chinese names."""
+        parts = []
+        for part in section.split(" › "):
+            label = self.glossary.label(part)
+            parts.append(f"{part} ({label})" if label else part)
+        return " › ".join(parts)

@@ -1,0 +1,223 @@
+"""The bilingual glossary (`corpus/glossary.yaml`): English questions get the documents' Chinese terms,
+typos and colloquial forms are normalised, and Chinese names get English labels for display."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+_NOT_KEY_TERMS = {"general", "section", "document"}
+_NUMBERING = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+[.、]\s*)")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One glossary entry."""
+
+    zh: str
+    en: str
+    kind: str = "concept"
+    aliases: tuple[str, ...] = ()
+    zh_aliases: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+
+    @property
+    def search_terms(self) -> tuple[str, ...]:
+        """The document words to search for when this term is asked about."""
+        return (self.zh, *self.related)
+
+
+@dataclass
+class Match:
+    """A glossary term found in a question, with the span of the question it covers."""
+
+    term: Term
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Glossary:
+    """Lookup tables built from the glossary file."""
+
+    terms: list[Term] = field(default_factory=list)
+    variants: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # English phrases are keyed by their word sequence, so matching is one pass over the question.
+        self._en: dict[tuple[str, ...], list[Term]] = {}
+        for t in self.terms:
+            for phrase in (t.en, *t.aliases):
+                for form in _forms(phrase.lower().strip()):
+                    words = tuple(w for w, _, _ in _words(form))
+                    if words:
+                        self._en.setdefault(words, []).append(t)
+        self._en_max = max((len(k) for k in self._en), default=0)
+        self._en_words = sorted({k[0] for k in self._en if len(k) == 1 and len(k[0]) >= 5})
+        # Words that are part of some phrase are real words, never typos to be corrected.
+        self._known_words = {w for k in self._en for w in k}
+        self._zh: dict[str, list[Term]] = {}
+        for t in self.terms:
+            for phrase in (t.zh, *t.zh_aliases):
+                self._zh.setdefault(phrase, []).append(t)
+        self._zh_patterns = sorted(self._zh, key=len, reverse=True)
+        self._by_zh = {t.zh: t for t in self.terms}
+        self._variant_patterns = [
+            (_ascii_word(k) if k.isascii() else None, k, v)
+            for k, v in sorted(self.variants.items(), key=lambda kv: -len(kv[0]))
+        ]
+
+    @property
+    def chinese_terms(self) -> list[str]:
+        """Every Chinese term and related term (taught to the segmenter)."""
+        out = {t.zh for t in self.terms} | {r for t in self.terms for r in t.related}
+        return sorted(w for w in out if w)
+
+    def normalize(self, text: str) -> str:
+        """Apply the variants table: misspellings and colloquial forms become the documents' words."""
+        for pattern, wrong, right in self._variant_patterns:
+            text = pattern.sub(right, text) if pattern is not None else text.replace(wrong, right)
+        return text
+
+    def match_english(self, text: str) -> list[Match]:
+        """Glossary terms named in an English text, longest phrases first, non-overlapping."""
+        words = _words(text.lower())
+        found: list[Match] = []
+        i = 0
+        while i < len(words):
+            for n in range(min(self._en_max, len(words) - i), 0, -1):
+                key = tuple(w for w, _, _ in words[i : i + n])
+                if key in self._en:
+                    start, end = words[i][1], words[i + n - 1][2]
+                    found.extend(Match(t, start, end, text[start:end]) for t in _unique(self._en[key]))
+                    i += n
+                    break
+            else:
+                word, start, end = words[i]
+                # A misspelt word ("biotek"): the closest single-word alias, if it is close enough.
+                if len(word) >= 5 and word.isalpha() and word not in self._known_words:
+                    close = difflib.get_close_matches(word, self._en_words, n=1, cutoff=0.85)
+                    if close:
+                        found.extend(Match(t, start, end, text[start:end]) for t in _unique(self._en[(close[0],)]))
+                i += 1
+        return found
+
+    def match_chinese(self, text: str) -> list[Match]:
+        """Glossary terms (or their Chinese aliases) in a Chinese text, longest first, non-overlapping."""
+        taken = [False] * len(text)
+        found: list[Match] = []
+        for phrase in self._zh_patterns:
+            start = text.find(phrase)
+            while start >= 0:
+                end = start + len(phrase)
+                if not any(taken[start:end]):
+                    for i in range(start, end):
+                        taken[i] = True
+                    found.extend(Match(t, start, end, phrase) for t in _unique(self._zh[phrase]))
+                start = text.find(phrase, end)
+        return sorted(found, key=lambda x: x.start)
+
+    def label(self, zh: str) -> str | None:
+        """The English label of a Chinese name or section heading, if the glossary knows it."""
+        name = _NUMBERING.sub("", zh).strip()
+        if name in self._by_zh:
+            return self._by_zh[name].en
+        head = re.split(r"[：:]", name)[0]
+        if head in self._by_zh:
+            return self._by_zh[head].en
+        return None
+
+    def terms_in(self, text: str, limit: int = 8) -> list[Term]:
+        """The key terms of a Chinese passage with English labels (for English readers), longest first;
+        headings, document names and everyday words are left out."""
+        seen: dict[str, Term] = {}
+        for m in self.match_chinese(text):
+            if m.term.zh == m.text and m.term.zh not in seen and m.term.kind not in _NOT_KEY_TERMS:
+                seen[m.term.zh] = m.term
+        return sorted(seen.values(), key=lambda t: -len(t.zh))[:limit]
+
+
+_WORDS = re.compile(r"[a-z0-9]+(?:['’&+][a-z0-9]+)*")
+
+
+def _words(text: str) -> list[tuple[str, int, int]]:
+    """Lowercase words with their spans (`r&d` stays one word; hyphens split, on both sides of a match)."""
+    return [(m.group(0).replace("’", "'"), m.start(), m.end()) for m in _WORDS.finditer(text)]
+
+
+def _unique(terms: list[Term]) -> list[Term]:
+    return list({t.zh: t for t in terms}.values())
+
+
+def _ascii_word(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(word)}(?![A-Za-z0-9])", re.IGNORECASE)
+
+
+def _forms(phrase: str) -> set[str]:
+    """A phrase and its simple plural/singular forms."""
+    forms = {phrase}
+    if not phrase or not phrase[-1].isalpha():
+        return forms
+    if phrase.endswith("ies"):
+        forms.add(phrase[:-3] + "y")
+    elif phrase.endswith("s") and not phrase.endswith("ss") and len(phrase) > 3:
+        forms.add(phrase[:-1])
+    elif phrase.endswith("y") and len(phrase) > 3 and phrase[-2] not in "aeiou":
+        forms.add(phrase[:-1] + "ies")
+    else:
+        forms.add(phrase + ("es" if phrase.endswith(("s", "x", "ch", "sh")) else "s"))
+    return forms
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str | int | float):
+        return (str(value),)
+    return tuple(str(v) for v in value if v is not None and str(v).strip())
+
+
+def load_glossary(path: Path) -> Glossary:
+    """Read the glossary file; a missing file means an empty glossary, a broken one is a ConfigError."""
+    if not path.is_file():
+        logger.warning("No glossary at %s: English questions will not get Chinese terms.", path)
+        return Glossary()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"The glossary {path} is not valid YAML ({type(exc).__name__}): fix or remove it.") from None
+    terms: dict[str, Term] = {}
+    for raw in data.get("terms", []) or []:
+        if not isinstance(raw, dict) or not raw.get("zh") or not raw.get("en"):
+            continue
+        term = Term(
+            zh=str(raw["zh"]).strip(),
+            en=str(raw["en"]).strip(),
+            kind=str(raw.get("kind", "concept")),
+            aliases=_strings(raw.get("aliases")),
+            zh_aliases=_strings(raw.get("zh_aliases")),
+            related=_strings(raw.get("related")),
+        )
+        first = terms.get(term.zh)
+        if first is not None:  # one entry per Chinese term: later entries add words, the first keeps its label
+            term = Term(
+                first.zh,
+                first.en,
+                first.kind,
+                tuple(dict.fromkeys(first.aliases + term.aliases)),
+                tuple(dict.fromkeys(first.zh_aliases + term.zh_aliases)),
+                tuple(dict.fromkeys(first.related + term.related)),
+            )
+        terms[term.zh] = term
+    variants = {str(k): str(v) for k, v in (data.get("variants") or {}).items()}
+    return Glossary(list(terms.values()), variants)
