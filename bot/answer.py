@@ -127,6 +127,7 @@ class _Group:
     alternatives: tuple[str, ...]
     weight: float
     text: str = ""
+    related: tuple[str, ...] = ()
     known: bool = True
     number: bool = False
     general: bool = False
@@ -166,13 +167,19 @@ class Thresholds:
     contexts: int = 6
     in_chunk: float = 0.7
     in_section: float = 0.6
+    related: float = 1.0
+    margin: float = 0.2
+    list_margin: float = 0.25
     unknown_en: float = 0.35
     unknown_terms: int = 2
     specific: float = 0.2
+    general: float = 0.25
     figure: float = 0.5
     unknown_quantity: int = 1
 
 
+_WHEN = re.compile(r"什么时候|何时|哪天|哪一天|日期|\bwhen\b|\bwhat date\b|\bwhich date\b", re.IGNORECASE)
+_DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月")
 _MEASURE = re.compile(r"(?:(?<!哪)几|多少)([个家场项份条类种所座名位次期批])")
 _LIST = re.compile(
     r"哪些|哪几|哪[一二三四五六七八九十两]|分别|都有|包括什么|\bwhich\b.*\b(are|ones)\b|\bwhat are\b|\blist\b|"
@@ -207,7 +214,7 @@ class Composer:
             df = 1 if term.lower() in self.corpus_text else 0
         return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5)) if df else self.max_idf
 
-    def groups(self, question: str) -> list[_Group]:
+    def groups(self, question: str, related: bool = True) -> list[_Group]:
         """The question's topic words as groups of alternatives (glossary terms bring their document words);
         words the documents never use are marked unknown."""
         groups: list[_Group] = []
@@ -217,10 +224,11 @@ class Composer:
                 continue
             for i in range(m.start, m.end):
                 covered[i] = True
-            alts = tuple(dict.fromkeys((m.term.zh, *m.term.related, m.text)))
+            alts = tuple(dict.fromkeys((m.term.zh, *m.term.zh_aliases, m.text)))
             general = m.term.kind == "general"
-            weight = self._idf(m.term.zh) * (0.5 if general else 1.0)
-            groups.append(_Group(m.term.zh, alts, weight, m.text, general=general))
+            weight = self._idf(m.term.zh) * (self.thresholds.general if general else 1.0)
+            rel = m.term.related if related else ()
+            groups.append(_Group(m.term.zh, alts, weight, m.text, rel, general=general))
         rest = "".join(" " if c else ch for ch, c in zip(question, covered, strict=True))
         # The measure word of a "how many" question (几份 → 份, 多少家 → 家) is what the answer's number counts.
         for unit in _MEASURE.findall(rest):
@@ -252,14 +260,20 @@ class Composer:
         low = text.lower()
         return any(a.lower() in low for a in group.alternatives)
 
+    def _states(self, group: _Group, unit: _Unit) -> bool:
+        """True when the unit's own sentence, or the heading it sits under, names the group."""
+        return self._covers(group, unit.text) or self._covers(group, unit.section.split(" › ")[-1])
+
     def _in_passage(self, group: _Group, unit: _Unit) -> bool:
         """True when the unit's passage or its heading path names the group."""
         return self._covers(group, unit.chunk_text) or self._covers(group, unit.section)
 
     def _level(self, group: _Group, unit: _Unit) -> float:
-        """1 when the unit says it, less when only its passage or its heading path does."""
+        """1 when the unit says it, less when it says a related term, or only its passage or heading does."""
         if self._covers(group, unit.text):
             return 1.0
+        if group.related and any(r.lower() in unit.text.lower() for r in group.related):
+            return self.thresholds.related
         if self._covers(group, unit.chunk_text):
             return self.thresholds.in_chunk
         if self._covers(group, unit.section):
@@ -290,14 +304,24 @@ class Composer:
     def compose(self, plan: QueryPlan, retrieved: list[Retrieved]) -> Composition:
         """The answer text, its citations, and whether (and why) the bot refuses."""
         lang = plan.lang
-        groups = self.groups(plan.question)
+        groups = self.groups(plan.question, related=lang == "en")
         units = self._units(retrieved)
         quantity = self.asks_quantity(plan.question)
+        when = bool(_WHEN.search(plan.question))
+        listing = bool(_LIST.search(plan.question))
+        specific = self._specific(groups)
         for u in units:
             u.coverage = self._coverage(groups, [u])
-            u.score = u.coverage + 0.12 / u.context.rank + (0.08 if quantity and numbers(u.text) else 0.0)
+            if u.context.chunk.metadata.get("kind") == "catalogue_overview" and not listing:
+                u.coverage *= 0.85  # an overview lists names; prefer the passage about the thing
+            u.score = u.coverage + 0.12 / u.context.rank
+            # A passage whose own heading names what is asked about is about it, not just mentioning it.
+            leaf = u.section.split(" › ")[-1]
+            u.score += 0.15 if any(self._covers(g, leaf) for g in specific) else 0.0
+            u.score += 0.08 if quantity and numbers(u.text) else 0.0
+            u.score += 0.15 if when and _DATE.search(u.text) else 0.0
         units.sort(key=lambda u: -u.score)
-        chosen = self._select(groups, units, bool(_LIST.search(plan.question)))
+        chosen = self._select(groups, units, listing)
         support = self._coverage(groups, chosen)
         reason = self._refusal(plan.question, groups, chosen, support, quantity)
         if reason:
@@ -354,7 +378,7 @@ class Composer:
                     return f"the number of {m}"
             specific = self._specific(groups)
             total = sum(g.weight for g in specific)
-            covered = [g for g in specific if any(self._in_passage(g, u) for u in with_numbers)]
+            covered = [g for g in specific if any(self._states(g, u) for u in with_numbers)]
             if total and sum(g.weight for g in covered) < self.thresholds.figure * total:
                 return "、".join(g.label for g in specific if g not in covered)
         return None
@@ -387,7 +411,8 @@ class Composer:
                     chosen.append(u)
                     seen.add(u.context.chunk_id)
         for u in units[1:]:
-            if u not in chosen and u.coverage >= 0.9 * best.coverage and u.score >= 0.85 * best.score and room(u):
+            margin = t.list_margin if listing else t.margin
+            if u not in chosen and u.score >= best.score - margin and u.coverage >= t.part_coverage and room(u):
                 chosen.append(u)
         return chosen
 
@@ -413,7 +438,8 @@ class Composer:
                     spans.append([u.start, u.end])
             for a, b in spans:
                 quote = ctx.chunk.text[a:b].strip()
-                lines.append(f"- {quote.replace(chr(10), chr(10) + '  ')} [{n}]")
+                heading = _heading(str(meta.get("section", "")), quote)
+                lines.append(f"- {heading}{quote.replace(chr(10), chr(10) + '  ')} [{n}]")
                 citations.append(
                     Citation(
                         n=n,
@@ -436,3 +462,12 @@ class Composer:
             label = self.glossary.label(part)
             parts.append(f"{part} ({label})" if label else part)
         return " › ".join(parts)
+
+
+def _heading(section: str, quote: str) -> str:
+    """The deepest heading of a passage, as a prefix for its quote, unless the quote already names it."""
+    leaf = section.split(" › ")[-1] if " › " in section else ""
+    name = re.sub(r"^[（(][一二三四五六七八九十]+[）)]|^[一二三四五六七八九十]+、|^\d+\.\s*", "", leaf)
+    if not leaf or name in quote or quote.startswith(name.split("：")[0]):
+        return ""
+    return f"【{leaf}】"

@@ -65,6 +65,63 @@ def ingest(corpus: Path | None, rebuild: bool, as_json: bool) -> None:
         click.echo(report.summary())
 
 
+@main.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON object.")
+@friendly
+def ask(question: str, as_json: bool) -> None:
+    """Ask one question; the answer quotes the documents and cites each passage.
+
+    Example: hqbot ask "北虹桥片区重点发展哪些产业？"
+    """
+    from bot.assistant import Assistant, check_question
+
+    settings = load_settings()
+    check_question(question, settings.max_question_chars)  # fail fast, before loading the index
+    answer = Assistant(settings).ask(question)
+    if as_json:
+        click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+        return
+    click.echo(answer.text)
+    if answer.citations:
+        click.echo("")
+        for c in answer.citations:
+            click.echo(f"[{c.n}] {c.title} › {c.section}")
+    elif answer.contexts:
+        click.echo("")
+        click.echo("Closest passages:" if answer.lang == "en" else "最接近的段落：")
+        for i, c in enumerate(answer.contexts[:3], 1):
+            click.echo(f"  {i}. {c.section}: {c.text[:80]}…")
+
+
+@main.command()
+@click.option("--host", help="Address to bind (default: HQBOT_HOST, 127.0.0.1).")
+@click.option("--port", type=int, help="Port to bind (default: HQBOT_PORT, 7860).")
+@friendly
+def serve(host: str | None, port: int | None) -> None:
+    """Serve the chat app, building the index first if there is none.
+
+    Example: hqbot serve --port 7860
+    """
+    from bot.web import launch
+
+    launch(load_settings(host=host, port=port))
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out/bench"), show_default=True)
+@click.option("--quick", is_flag=True, help="A smaller run that finishes in a few minutes.")
+@friendly
+def bench(out_dir: Path, quick: bool) -> None:
+    """Measure ingest, cold start, query latency, memory and scaling; write bench.json and a plot.
+
+    Example: hqbot bench --quick --out out/bench
+    """
+    from bot.bench import run_bench
+
+    run_bench(load_settings(), out_dir, quick=quick, echo=click.echo)
+
+
 @main.group(invoke_without_command=True)
 @click.option("--dataset", type=click.Path(path_type=Path), help="A JSONL eval set (default: evals/reference.jsonl).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out/eval"), show_default=True)

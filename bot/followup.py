@@ -18,6 +18,13 @@ _EN_ELLIPSIS = re.compile(
 )
 
 
+_FILLER = re.compile(
+    r"^\s*(and|what about|how about|what of|same for|also|then)\b|\b(the|one|ones|part|side)\b"
+    r"|那边|这边|那么|那个|那|还有|另外|呢|的"
+)
+_NOT_SUBJECTS = {"general", "document", "section"}
+
+
 def last_user_turn(history: list[dict[str, str]] | None) -> str | None:
     """The most recent user message in a chat history (Gradio `messages` format or (user, bot) pairs)."""
     for turn in reversed(history or []):
@@ -40,8 +47,16 @@ def _matches(glossary: Glossary, text: str) -> list[Match]:
     return glossary.match_chinese(text) + glossary.match_english(text)
 
 
+def _only_subject(question: str, match: Match) -> bool:
+    """True when the question is just a new subject ("那北虹桥呢？", "And the west zone?")."""
+    rest = question[: match.start] + question[match.end :]
+    rest = _FILLER.sub(" ", rest.lower())
+    return not re.sub(r"[\W_]", "", rest)
+
+
 def resolve(question: str, history: list[dict[str, str]] | None, glossary: Glossary) -> str:
-    """A self-contained question: the follow-up's new subject put into the previous question, or both joined."""
+    """A self-contained question: a bare new subject put in place of the previous question's subject of
+    the same kind; otherwise the previous question and the follow-up joined."""
     previous = last_user_turn(history)
     if not previous or not is_elliptical(question):
         return question
@@ -49,6 +64,8 @@ def resolve(question: str, history: list[dict[str, str]] | None, glossary: Gloss
     new = glossary.normalize(normalize_query(question))
     old_matches = _matches(glossary, previous)
     for m in _matches(glossary, new):
+        if m.term.kind in _NOT_SUBJECTS or not _only_subject(new, m):
+            continue
         same_kind = [o for o in old_matches if o.term.kind == m.term.kind and o.term.zh != m.term.zh]
         if same_kind:
             o = same_kind[0]

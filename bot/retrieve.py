@@ -8,6 +8,7 @@ because the answerer and the abstention check need the fused and per-retriever s
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -80,6 +81,7 @@ class KeywordIndex:
     def __init__(self, chunks: list[StoredChunk]) -> None:
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
         self.chunks = chunks
         docs = [tokens(f"{c.metadata.get('section', '')}\n{c.text}") for c in chunks]
         self.vocabulary = {t for d in docs for t in d}

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ingest.clean import SENTENCE_END, Block, blocks, is_date_line, is_heading, squeeze_cjk_spaces, strip_emphasis
+from ingest.clean import SENTENCE_END, Block, blocks, is_cover_date, is_heading, squeeze_cjk_spaces, strip_emphasis
 
 SECTION_SEP = " › "
 #: Kinds of chunk stored in the index.
@@ -171,7 +171,7 @@ def _passages(blks: list[Block], label: str) -> list[_Passage]:
             out.extend(_table_passages(blk.rows, path))
             continue
         nxt = blks[i + 1] if i + 1 < len(blks) else None
-        if nxt is not None and not nxt.is_table and is_date_line(nxt.text) and len(blk.text) <= 60:
+        if nxt is not None and not nxt.is_table and is_cover_date(nxt.text) and len(blk.text) <= 60:
             # A document (or part) title followed by its date: starts a new part.
             if first_title_seen:
                 label = blk.text.split()[-1]
@@ -225,7 +225,7 @@ def title_of(blks: list[Block], fallback: str) -> str:
     """The raw title line: the first line followed by a date line, else the first short line."""
     for i, blk in enumerate(blks[:12]):
         nxt = blks[i + 1] if i + 1 < len(blks) else None
-        if nxt is not None and not blk.is_table and not nxt.is_table and is_date_line(nxt.text):
+        if nxt is not None and not blk.is_table and not nxt.is_table and is_cover_date(nxt.text):
             return blk.text.strip()
     for blk in blks[:3]:
         if not blk.is_table and len(blk.text) <= 60 and _heading(blk.text) is None:

@@ -18,6 +18,7 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _TOC_HEADER = re.compile(r"^目\s*录$|^contents$", re.IGNORECASE)
 _TOC_LINE = re.compile(r"^\S.{0,60}?(\t+|\s*[.．…·]{3,}\s*|\s{2,})\d{1,3}$")
 _DATE_LINE = re.compile(r"^\d{4}\s*年(\s*\d{1,2}\s*月)?(\s*\d{1,2}\s*日)?$")
+_COVER_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月$")
 _CAPTION = re.compile(r"(示意图|图\s*\d+)$")
 _SEPARATOR_CELL = re.compile(r"^[-—:：\s]*$")
 _HEADING = re.compile(
@@ -67,8 +68,13 @@ def is_heading(line: str) -> bool:
 
 
 def is_date_line(line: str) -> bool:
-    """True for a bare date line such as `2022 年 8 月`."""
+    """True for a bare date line such as `2022 年 8 月` or `2022年9月14日`."""
     return bool(_DATE_LINE.match(line.strip()))
+
+
+def is_cover_date(line: str) -> bool:
+    """True for the month-only date under a document's title (`2022 年 8 月`), not a signature date."""
+    return bool(_COVER_DATE.match(line.strip()))
 
 
 def _is_toc_line(line: str) -> bool:
