@@ -157,10 +157,10 @@ def _table_passages(rows: list[list[str]], path: tuple[str, ...]) -> list[_Passa
     return passages
 
 
-def _passages(blks: list[Block], label: str) -> list[_Passage]:
+def _passages(blks: list[Block], label: str, keep_first_label: bool) -> list[_Passage]:
     stack: list[tuple[int, str]] = []
     out: list[_Passage] = []
-    first_title_seen = False
+    first_title_seen = not keep_first_label
     skip_next = False
     for i, blk in enumerate(blks):
         if skip_next:
@@ -248,8 +248,9 @@ def chunk_document(
     blks = blocks(text)
     raw_title = title or title_of(blks, doc_id)
     title = squeeze_cjk_spaces(raw_title)
+    explicit = bool(label)
     label = label or (raw_title.split()[-1] if raw_title.split() else doc_id)
-    passages = _merge_short(_passages(blks, label), merge_tokens, count_tokens)
+    passages = _merge_short(_passages(blks, label, keep_first_label=explicit), merge_tokens, count_tokens)
     chunks: list[Chunk] = []
     for p in passages:
         head = count_tokens(SECTION_SEP.join(p.path)) + 1
