@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from bot.glossary import Glossary
@@ -169,6 +169,8 @@ class Thresholds:
     in_section: float = 0.6
     related: float = 1.0
     margin: float = 0.2
+    rerank: float = 1.0
+    pool: int = 10
     list_margin: float = 0.25
     unknown_en: float = 0.35
     unknown_terms: int = 2
@@ -286,6 +288,22 @@ class Composer:
             return 0.0
         return sum(g.weight * max(self._level(g, u) for u in units) for g in groups) / total
 
+    def rerank(self, plan: QueryPlan, retrieved: list[Retrieved], k: int) -> list[Retrieved]:
+        """Reorder fused candidates by how much of the question each passage (with its headings) covers:
+        rank fusion rewards many hits on one word, the question needs all of its words."""
+        groups = self.groups(plan.question, related=plan.lang == "en")
+        if not groups or not retrieved:
+            return retrieved[:k]
+        total = sum(g.weight for g in groups)
+        best = max(r.score for r in retrieved) or 1.0
+
+        def coverage(r: Retrieved) -> float:
+            text = f"{r.chunk.metadata.get('section', '')}\n{r.chunk.text}".lower()
+            return sum(g.weight for g in groups if any(a.lower() in text for a in g.alternatives)) / total
+
+        scored = sorted(retrieved, key=lambda r: -(r.score / best + self.thresholds.rerank * coverage(r)))
+        return [replace(r, rank=i) for i, r in enumerate(scored[:k], 1)]
+
     def _units(self, retrieved: list[Retrieved]) -> list[_Unit]:
         units = []
         for r in retrieved[: self.thresholds.contexts]:
@@ -338,19 +356,18 @@ class Composer:
             return "no retrieved sentence shares a topic word with the question"
         if missing := self.missing_numbers(question):
             return f"the documents never mention {', '.join(missing)}"
+        unknown = [g.label for g in groups if not g.known and not g.number and not g.label.isascii()]
+        if quantity and len(unknown) >= t.unknown_quantity:
+            return f"asks for a figure about {'、'.join(unknown)}, which the documents never mention"
+        if len(unknown) >= t.unknown_terms:
+            return f"the documents never mention {'、'.join(unknown)}"
         if support < t.support:
             return f"the evidence covers {support:.0%} of the question (needs {t.support:.0%})"
         specific = self._specific(groups)
         if not any(self._level(g, u) > 0 for g in specific for u in chosen):
             return "the question names nothing specific that the documents discuss"
-        unknown = [g.label for g in groups if not g.known and not g.number and not g.label.isascii()]
-        if quantity:
-            if len(unknown) >= t.unknown_quantity:
-                return f"asks for a figure about {'、'.join(unknown)}, which the documents never mention"
-            if gap := self._figure_gap(question, chosen):
-                return f"asks for a figure, and no cited sentence gives one for {gap}"
-        if len(unknown) >= t.unknown_terms:
-            return f"the documents never mention {'、'.join(unknown)}"
+        if quantity and (gap := self._figure_gap(question, chosen)):
+            return f"asks for a figure, and no cited sentence gives one for {gap}"
         return None
 
     def _specific(self, groups: list[_Group]) -> list[_Group]:

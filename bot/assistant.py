@@ -9,7 +9,7 @@ from collections import Counter
 from typing import Any
 
 from bot.answer import Answer, Composer, Context, Thresholds
-from bot.errors import QuestionError
+from bot.errors import IndexCorruptError, QuestionError, StoreUnavailableError
 from bot.followup import resolve
 from bot.glossary import load_glossary
 from bot.retrieve import HybridRetriever
@@ -29,7 +29,18 @@ def check_question(question: object, max_chars: int) -> str:
         raise QuestionError(f"The question is {len(question):,} characters long; the limit is {max_chars:,}.")
     if has_control_chars(question):
         raise QuestionError("The question contains control characters; remove them and ask again.")
+    if _unencodable(question):
+        raise QuestionError("The question contains broken characters (lone surrogates); retype it and ask again.")
     return question.strip()
+
+
+def _unencodable(text: str) -> bool:
+    """True for lone surrogates (valid in JSON and Python strings, not in UTF-8): they crash the tokenizers."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 class Assistant:
@@ -45,9 +56,21 @@ class Assistant:
     ) -> None:
         self.settings = settings or load_settings()
         self.embeddings = embeddings or load_embeddings(self.settings.embeddings)
+        self.glossary = load_glossary(self.settings.glossary)
+        self._thresholds = thresholds
+        self._stale = False  # set when the store failed a request: the next `ask` reopens it
+        self._reload_lock = threading.Lock()
+        self._load()
+        self.llm = llm
+        if self.llm is None and self.settings.llm_enabled:
+            from bot.llm import LLMAnswerer
+
+            self.llm = LLMAnswerer.from_settings(self.settings)
+
+    def _load(self) -> None:
+        """Open the index and build the retriever and the composer over its chunks."""
         self.index = open_index(self.settings)
         self.collection = self.index.require(self.embeddings.model_id)
-        self.glossary = load_glossary(self.settings.glossary)
         self.retriever = HybridRetriever.build(
             self.index, self.collection, self.embeddings, self.glossary, k=self.settings.top_k
         )
@@ -56,12 +79,15 @@ class Assistant:
         for c in chunks:
             doc_freq.update(set(tokens(f"{c.metadata.get('section', '')}\n{c.text}")))
         corpus_text = "\n".join(f"{c.metadata.get('section', '')}\n{c.text}" for c in chunks)
-        self.composer = Composer(self.glossary, dict(doc_freq), len(chunks), corpus_text, thresholds)
-        self.llm = llm
-        if self.llm is None and self.settings.llm_enabled:
-            from bot.llm import LLMAnswerer
+        self.composer = Composer(self.glossary, dict(doc_freq), len(chunks), corpus_text, self._thresholds)
 
-            self.llm = LLMAnswerer.from_settings(self.settings)
+    def _reconnect(self) -> None:
+        """After a store failure, reopen the index (a restarted server, a rebuilt index) before answering."""
+        with self._reload_lock:
+            if self._stale:
+                self._load()  # raises the same one-sentence error while the store is still down
+                self._stale = False
+                logger.info("Reconnected to the index.")
 
     @property
     def chunk_count(self) -> int:
@@ -71,10 +97,18 @@ class Assistant:
         """Answer a question (with the chat so far, for follow-ups) from cited, verbatim passages."""
         started = time.perf_counter()
         question = check_question(question, self.settings.max_question_chars)
+        if self._stale:
+            self._reconnect()
+        retriever, composer = self.retriever, self.composer
         resolved = resolve(question, history, self.glossary)
-        plan = self.retriever.plan(resolved)
-        retrieved = self.retriever.retrieve(plan, k=max(self.settings.top_k, self.composer.thresholds.contexts))
-        composed = self.composer.compose(plan, retrieved)
+        plan = retriever.plan(resolved)
+        try:
+            candidates = retriever.retrieve(plan, k=composer.thresholds.pool)
+        except (StoreUnavailableError, IndexCorruptError):
+            self._stale = True  # no keyword-only fallback: say the store is down rather than answer half-blind
+            raise
+        retrieved = composer.rerank(plan, candidates, max(self.settings.top_k, composer.thresholds.contexts))
+        composed = composer.compose(plan, retrieved)
         text, citations, abstained = composed.text, composed.citations, composed.abstained
         terms: list[tuple[str, str]] = []
         if plan.lang == "en":

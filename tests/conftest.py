@@ -65,3 +65,22 @@ def corpus_copy(tmp_path: Path) -> Path:
     dest = tmp_path / "corpus"
     shutil.copytree(CORPUS, dest)
     return dest
+
+
+@pytest.fixture(scope="session")
+def real_settings(tmp_path_factory):
+    """Settings for an index of the bundled corpus built once per session with the real bundled model."""
+    from bot.settings import load_settings
+    from ingest.pipeline import run_ingest
+
+    settings = load_settings(data_dir=tmp_path_factory.mktemp("real-index"), corpus_dir=CORPUS)
+    run_ingest(settings, show_progress=False)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def real_assistant(real_settings):
+    """The assistant over the real index, loaded once per session."""
+    from bot.assistant import Assistant
+
+    return Assistant(real_settings)

@@ -1,0 +1,114 @@
+"""The assistant end to end over the real corpus in real Chroma, with the deterministic fake embedder
+(retrieval here leans on the keyword side; the real model is exercised in test_e2e.py)."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from bot.assistant import Assistant
+from bot.errors import QuestionError
+from bot.settings import load_settings
+from ingest.pipeline import run_ingest
+from tests.conftest import FakeEmbeddings
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    settings = load_settings(data_dir=tmp_path_factory.mktemp("assistant"))
+    fake = FakeEmbeddings()
+    run_ingest(settings, embeddings=fake, show_progress=False)
+    return Assistant(settings, embeddings=fake)
+
+
+QUESTIONS = [
+    "北虹桥片区重点发展哪些产业？",
+    "到2025年商品销售额目标是多少？",
+    "数字新经济包括哪些细分领域？",
+    "What is the target for foreign-invested companies by 2025?",
+    "Which zone is the exhibition economy in?",
+    "通知是哪天印发的？",
+]
+
+
+def test_cited_answer_quotes_the_passage(assistant) -> None:
+    answer = assistant.ask("北虹桥片区重点发展哪些产业？")
+    assert not answer.abstained
+    assert "汽车新势力" in answer.text and "[1]" in answer.text
+    first = answer.citations[0]
+    assert first.quote in first.text and first.quote in answer.text
+    assert first.section.endswith("北虹桥片区") and first.title.startswith("虹桥国际中央商务区产业发展规划")
+    assert answer.contexts and answer.latency_ms > 0
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_every_quote_is_verbatim(assistant, question) -> None:
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.reason
+    assert answer.citations
+    for c in answer.citations:
+        assert c.quote in c.text
+        assert c.n >= 1 and f"[{c.n}]" in answer.text
+
+
+def test_numbers_are_kept_exactly(assistant) -> None:
+    answer = assistant.ask("到2025年商品销售额目标是多少？")
+    assert "商品销售额超过 5000 亿元" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "why"),
+    [
+        ("虹桥商务区的写字楼租金是多少？", "写字楼"),
+        ("商务区2030年GDP目标是多少？", "2030"),
+        ("How big is the Hongqiao CBD industry guidance fund?", "figure"),
+        ("在虹桥设总部，企业所得税能优惠到多少？", "所得税"),
+    ],
+)
+def test_the_documents_do_not_say(assistant, question, why) -> None:
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.citations == []
+    assert why in (answer.reason or "")
+    assert answer.contexts  # the closest passages are still returned, as contexts
+    expected = "do not say" if answer.lang == "en" else "文件中没有找到"
+    assert expected in answer.text
+
+
+def test_english_answers_carry_english_labels(assistant) -> None:
+    answer = assistant.ask("Which zone is the exhibition economy in?")
+    assert answer.lang == "en"
+    assert "Key terms:" in answer.text
+    assert any(c.section_en and "(" in c.section_en for c in answer.citations)
+
+
+def test_follow_up_uses_the_history(assistant) -> None:
+    history = [
+        {"role": "user", "content": "南虹桥片区重点发展哪些产业？"},
+        {"role": "assistant", "content": assistant.ask("南虹桥片区重点发展哪些产业？").text},
+    ]
+    answer = assistant.ask("那北虹桥呢？", history)
+    assert answer.resolved_question == "北虹桥片区重点发展哪些产业？"
+    assert "北虹桥片区" in answer.text and not answer.abstained
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [("", "empty"), ("   \n ", "empty"), ("问" * 2001, "2,001 characters"), ("北虹桥\x00片区", "control characters")],
+)
+def test_bad_questions_are_one_sentence_errors(assistant, question, message) -> None:
+    with pytest.raises(QuestionError, match=message):
+        assistant.ask(question)
+    assert not assistant.ask("北虹桥片区重点发展哪些产业？").abstained  # the next question still works
+
+
+def test_concurrent_questions_get_the_same_answers(assistant) -> None:
+    sequential = [assistant.ask(q).text for q in QUESTIONS]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        parallel = list(pool.map(lambda q: assistant.ask(q).text, QUESTIONS * 2))
+    assert parallel == sequential * 2
+
+
+def test_json_shape(assistant) -> None:
+    data = assistant.ask("北虹桥片区重点发展哪些产业？").to_json()
+    assert {"answer", "abstained", "citations", "contexts", "latency_ms"} <= data.keys()
+    assert {"chunk_id", "source", "section", "quote", "text", "score"} <= data["citations"][0].keys()
+    assert {"chunk_id", "text", "score"} <= data["contexts"][0].keys()

@@ -1,0 +1,63 @@
+"""The bilingual glossary: variants, English phrase matching, labels."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.errors import ConfigError
+from bot.glossary import load_glossary
+from tests.conftest import CORPUS
+
+
+@pytest.fixture(scope="module")
+def glossary():
+    return load_glossary(CORPUS / "glossary.yaml")
+
+
+def test_every_term_and_related_word_is_in_the_corpus(glossary) -> None:
+    import re
+
+    text = "".join(p.read_text(encoding="utf-8") for p in CORPUS.glob("*.txt"))
+    flat = re.sub(r"\s+", "", text).replace("**", "")
+    missing = [w for t in glossary.terms for w in (t.zh, *t.related) if re.sub(r"\s+", "", w) not in flat]
+    assert missing == []
+    assert len(glossary.terms) > 300
+
+
+def test_variants_fix_typos_and_colloquial_forms(glossary) -> None:
+    assert glossary.normalize("虹乔商务区") == "虹桥商务区"
+    assert glossary.normalize("Where is Hongqaio?") == "Where is Hongqiao?"
+    assert glossary.normalize("any O2O retail?") == "any 020 retail?"
+    assert glossary.normalize("o2o") == "020"
+
+
+def test_english_phrases_longest_first_with_plurals(glossary) -> None:
+    matches = glossary.match_english("Which zone focuses on new energy vehicles?")
+    zh = {m.term.zh for m in matches}
+    assert {"片区", "汽车新势力"} <= zh
+    assert any(m.text == "new energy vehicles" for m in matches)
+    assert {m.term.zh for m in glossary.match_english("Any support for EVs and hospitals?")} >= {"汽车新势力"}
+
+
+def test_chinese_aliases_map_to_document_words(glossary) -> None:
+    zh = {m.term.zh for m in glossary.match_chinese("东虹桥那边呢？")}
+    assert "东虹桥片区" in zh
+
+
+def test_labels_for_section_headings(glossary) -> None:
+    assert glossary.label("北虹桥片区") == "North Hongqiao Zone"
+    assert glossary.label("（二）四区：产业功能片区")
+    assert glossary.label("not a term") is None
+
+
+def test_key_terms_leave_out_everyday_words_and_headings(glossary) -> None:
+    terms = [t.zh for t in glossary.terms_in("细分领域：北斗导航\n发展重点：重点发展北斗导航运营服务，支持企业")]
+    assert "北斗导航" in terms and "细分领域" not in terms and "企业" not in terms
+
+
+def test_missing_and_broken_glossary(tmp_path: Path) -> None:
+    assert load_glossary(tmp_path / "none.yaml").terms == []
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("terms: [unclosed", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_glossary(bad)

@@ -1,0 +1,38 @@
+"""Text utilities: Chinese-aware tokens, question parts, sentences as verbatim spans."""
+
+from bot.text import content_terms, is_chinese, normalize_query, sentences, split_parts, tokens
+
+
+def test_tokens_mix_words_and_inner_bigrams() -> None:
+    toks = tokens("北虹桥片区重点发展汽车新势力")
+    assert "汽车" in toks and "片区" in toks
+    assert "的" not in tokens("发展的方向")
+    assert "gdp" in tokens("What is the GDP target?") and "the" not in tokens("What is the GDP target?")
+
+
+def test_language_and_normalisation() -> None:
+    assert is_chinese("北虹桥片区有什么？") and not is_chinese("Which zone is for EVs?")
+    assert is_chinese("北虹桥的AI产业")
+    assert normalize_query("２５年的目标") == "2025年的目标"
+    assert normalize_query("21年税收") == "2021年税收"
+    assert normalize_query("151.4年") == "151.4年"
+
+
+def test_question_parts() -> None:
+    assert split_parts("汽车新势力主要放在哪个片区？到2025年要做到多大规模") == [
+        "汽车新势力主要放在哪个片区",
+        "到2025年要做到多大规模",
+    ]
+    assert len(split_parts("Which zones host life sciences, and what's the size target for it?")) == 2
+    assert split_parts("北虹桥片区重点发展哪些产业？") == []
+
+
+def test_content_terms_drop_question_words() -> None:
+    assert content_terms("通知一共印了几份？") == ["通知"]
+    assert "rents" in content_terms("What are office rents like?")
+
+
+def test_sentences_are_verbatim_spans() -> None:
+    text = "细分领域：北斗导航\n发展重点：实施“北斗+”战略，重点发展面向车联网。然后“引进来、走出去”。"
+    spans = [text[a:b] for a, b in sentences(text)]
+    assert spans == ["细分领域：北斗导航", "发展重点：实施“北斗+”战略，重点发展面向车联网。", "然后“引进来、走出去”。"]
