@@ -47,7 +47,7 @@ def test_committed_sets_follow_the_schema_and_quote_the_corpus() -> None:
 def test_schema_errors_name_the_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "a", "lang": "fr", "category": "zone", "question": "q", "answer": "a"}\n', encoding="utf-8")
-    with pytest.raises(DatasetError, match="bad.jsonl:1: lang"):
+    with pytest.raises(DatasetError, match=r"bad\.jsonl:1: lang"):
         load_dataset(bad)
     bad.write_text('{"id": "a", "lang": "en", "category": "zone", "question": "q", "answer": "a"}\n', encoding="utf-8")
     with pytest.raises(DatasetError, match="needs `must_include` and `evidence`"):
