@@ -160,11 +160,11 @@ class HybridRetriever(BaseRetriever):
                     expansion[word] = max(expansion.get(word, 0.0), weight)
         return QueryPlan(text, lang, matches, expansion, split_parts(text))
 
-    def _rank(self, plan: QueryPlan) -> tuple[dict[str, float], np.ndarray, np.ndarray]:
+    def _rank(self, plan: QueryPlan, vector: list[float]) -> tuple[dict[str, float], np.ndarray, np.ndarray]:
         """Weighted reciprocal-rank fusion of the dense and keyword rankings of one query."""
         ids = self._ids
         pool = min(self.pool, len(ids))
-        hits = self.index.query(self.collection, self.embeddings.embed_query(plan.dense_text), pool)
+        hits = self.index.query(self.collection, vector, pool)
         dense = np.zeros(len(ids), dtype=np.float32)
         dense_rank = {}
         for rank, hit in enumerate(hits, 1):
@@ -181,11 +181,13 @@ class HybridRetriever(BaseRetriever):
         is also retrieved part by part, and the rankings fused, so every part finds its section."""
         plan = question if isinstance(question, QueryPlan) else self.plan(question)
         k = k or self.k
-        fused, dense, keyword = self._rank(plan)
-        if len(plan.parts) > 1:
+        part_plans = [self.plan(part) for part in plan.parts] if len(plan.parts) > 1 else []
+        vectors = self.embeddings.embed_queries([p.dense_text for p in [plan, *part_plans]])
+        fused, dense, keyword = self._rank(plan, vectors[0])
+        if part_plans:
             lists = [(_ranks(fused), 1.0)]
-            for part in plan.parts:
-                part_fused, part_dense, part_keyword = self._rank(self.plan(part))
+            for part_plan, vector in zip(part_plans, vectors[1:], strict=True):
+                part_fused, part_dense, part_keyword = self._rank(part_plan, vector)
                 lists.append((_ranks(part_fused), 1.0))
                 dense, keyword = np.maximum(dense, part_dense), np.maximum(keyword, part_keyword)
             fused = _rrf(lists, self.rrf_c)
