@@ -180,6 +180,7 @@ class Thresholds:
     unknown_quantity: int = 1
 
 
+_ASKING = re.compile(r"how (many|much|big|large|fast|high)|多少|多大|多高|多快|多久|多长")
 _WHEN = re.compile(r"什么时候|何时|哪天|哪一天|日期|\bwhen\b|\bwhat date\b|\bwhich date\b", re.IGNORECASE)
 _DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月")
 _MEASURE = re.compile(r"(?:(?<!哪)几|多少)([个家场项份条类种所座名位次期批])")
@@ -385,7 +386,7 @@ class Composer:
         for part in parts:
             if not self.asks_quantity(part) and len(parts) > 1:
                 continue
-            groups = [g for g in self.groups(part) if not _QUANTITY.fullmatch(g.text)]
+            groups = [g for g in self.groups(part) if not _ASKING.fullmatch(g.text.lower())]
             years = [g for g in groups if g.number and not any(self._in_passage(g, u) for u in with_numbers)]
             if years:
                 return "、".join(g.label for g in years)
