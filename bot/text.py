@@ -42,13 +42,18 @@ def _jieba():
     return jieba
 
 
+_added: set[str] = set()
+
+
 def add_words(words: Iterable[str]) -> None:
-    """Teach the Chinese segmenter the documents' terms (e.g. 北虹桥片区, 汽车新势力)."""
+    """Teach the Chinese segmenter the documents' terms (e.g. 北虹桥片区, 汽车新势力), each once: jieba
+    adds a word's frequency to its total on every call, so repeating words would shift segmentation."""
     jieba = _jieba()
     with _jieba_lock:
         for w in words:
-            if _CJK_CHAR.search(w) and len(w) >= 2:
+            if _CJK_CHAR.search(w) and len(w) >= 2 and w not in _added:
                 jieba.add_word(w, freq=50000)
+                _added.add(w)
 
 
 _SHORT_YEAR = re.compile(r"(?<![\d.])([0-4]\d)\s*年")

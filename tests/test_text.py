@@ -36,3 +36,16 @@ def test_sentences_are_verbatim_spans() -> None:
     text = "细分领域：北斗导航\n发展重点：实施“北斗+”战略，重点发展面向车联网。然后“引进来、走出去”。"
     spans = [text[a:b] for a, b in sentences(text)]
     assert spans == ["细分领域：北斗导航", "发展重点：实施“北斗+”战略，重点发展面向车联网。", "然后“引进来、走出去”。"]
+
+
+def test_teaching_the_segmenter_twice_changes_nothing() -> None:
+    import jieba
+
+    from bot.text import add_words
+
+    add_words(["北虹桥片区", "汽车新势力"])
+    total = jieba.dt.total
+    before = content_terms("会展经济到2025年要办多少场国际性会展")
+    add_words(["北虹桥片区", "汽车新势力"])
+    assert jieba.dt.total == total
+    assert content_terms("会展经济到2025年要办多少场国际性会展") == before
