@@ -24,8 +24,8 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 # Debian's Chromium for the browser test (a test tool's own browser download fails offline).
 browser:
 	@if [ ! -x /usr/bin/chromium ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	  else echo "Chromium is missing and cannot be installed here; the browser test will be skipped."; fi; \
 	fi
 

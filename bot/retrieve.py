@@ -40,7 +40,7 @@ class QueryPlan:
     def dense_text(self) -> str:
         """What the dense retriever embeds: the question, plus the documents' words for English questions."""
         if self.lang == "en" and self.expansion:
-            main = [t for t, w in self.expansion.items() if w >= 1.0][:8]
+            main = [t for t, w in self.expansion.items() if w >= 1.0][:4]  # more terms cost tokens, add no recall
             return f"{self.question} ({'，'.join(main)})" if main else self.question
         return self.question
 
