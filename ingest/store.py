@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -90,35 +91,77 @@ def open_client(settings: Settings, *, create: bool) -> Any:
 
         session = getattr(getattr(client, "_server", None), "_session", None)
         if session is not None:  # chroma's client waits forever by default; bound every request
-            session.timeout = httpx.Timeout(settings.chroma_timeout, read=max(30.0, settings.chroma_timeout))
+            session.timeout = httpx.Timeout(settings.chroma_timeout, read=read_timeout(settings.chroma_timeout))
         return client
     path = settings.index_dir
-    if not create and not (path / "chroma.sqlite3").is_file():
-        raise IndexMissingError(f"There is no index at {path}: run `hqbot ingest` first.")
+    if not (path / "chroma.sqlite3").is_file():
+        _forget_client(path)  # a client cached before the folder was deleted would write into deleted files
+        if not create:
+            raise IndexMissingError(f"There is no index at {path}: run `hqbot ingest` first.")
     try:
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
     except Exception as exc:  # sqlite and rust-binding errors all mean the folder is unusable
+        _forget_client(path)  # chroma caches the half-started client: without this, no reopen in this process works
         raise IndexCorruptError(
             f"The index at {path} cannot be opened ({type(exc).__name__}): run `hqbot ingest --rebuild`."
         ) from None
 
 
+def read_timeout(timeout: float) -> float:
+    """Seconds to wait for a Chroma server's reply: long enough for a batch upsert, short enough for a user."""
+    return max(10.0, 2 * timeout)
+
+
+def _forget_client(path: Path) -> None:
+    """Drop chroma's in-process cache entry for an embedded index folder."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient._identifier_to_system.pop(str(path), None)
+    SharedSystemClient._identifier_to_refcount.pop(str(path), None)
+
+
+def set_aside(settings: Settings) -> Any:
+    """Move an unreadable embedded index folder to `chroma.corrupt-<time>` and open a fresh one (`--rebuild` only)."""
+    path = settings.index_dir
+    backup = path.with_name(f"{path.name}.corrupt-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}")
+    path.rename(backup)
+    logger.warning("The index at %s could not be opened; moved it to %s and building a fresh one.", path, backup)
+    return open_client(settings, create=True)
+
+
 class Index:
     """The chunk collections of one Chroma client, with the registry that names the active one."""
 
-    def __init__(self, client: Any, prefix: str = "hqbot", *, url: str | None = None) -> None:
-        self.client = client
+    def __init__(
+        self,
+        client: Any,
+        prefix: str = "hqbot",
+        *,
+        url: str | None = None,
+        broken: IndexCorruptError | None = None,
+        reset: Callable[[], Any] | None = None,
+    ) -> None:
+        self._client = client
+        self._broken = broken  # why `client` is None: an embedded folder that could not be opened
+        self._reset = reset  # what `sync(rebuild=True)` does about it: set the folder aside, open a fresh one
         self.prefix = prefix
         self.url = url
         self.registry_name = f"{prefix}-registry"
         self.staging_name = f"{prefix}-staging"
 
+    @property
+    def client(self) -> Any:
+        """The Chroma client; raises the open error for an unreadable index folder."""
+        if self._client is None:
+            raise self._broken or IndexCorruptError("The index cannot be opened: run `hqbot ingest --rebuild`.")
+        return self._client
+
     def _call(self, fn: Callable[[], Any]) -> Any:
         try:
             return fn()
-        except (IndexMissingError, ModelMismatchError):
-            raise
+        except (IndexMissingError, ModelMismatchError, IndexCorruptError, StoreUnavailableError):
+            raise  # already one sentence that names the fix
         except Exception as exc:
             if self.url:
                 raise StoreUnavailableError(
@@ -207,6 +250,8 @@ class Index:
         on_total: Callable[[int], Any] | None = None,
     ) -> tuple[int, int, int]:
         """Make the index hold exactly `chunks`; returns (added, removed, total)."""
+        if rebuild and self._client is None and self._reset is not None:
+            self._client = self._reset()
 
         def run() -> tuple[int, int, int]:
             target = None if rebuild else self.active()
@@ -274,8 +319,15 @@ def check_model(meta: dict[str, Any], model_id: str) -> None:
 
 
 def open_index(settings: Settings, *, create: bool = False) -> Index:
-    """The index named by the settings."""
-    return Index(open_client(settings, create=create), settings.collection, url=settings.chroma_url)
+    """The index named by the settings. With `create` (ingest), an unreadable embedded folder gives an Index
+    that raises its error on use, except `sync(rebuild=True)`, which sets the folder aside and starts afresh."""
+    try:
+        client = open_client(settings, create=create)
+    except IndexCorruptError as exc:
+        if not create or settings.chroma_url:
+            raise
+        return Index(None, settings.collection, broken=exc, reset=lambda: set_aside(settings))
+    return Index(client, settings.collection, url=settings.chroma_url)
 
 
 def _now() -> str:

@@ -1,0 +1,375 @@
+"""`hqbot bench`: ingest speed, cold start, query latency in process and over HTTP, memory, and how ingest
+throughput and query latency grow with the corpus replicated ×1, ×5, ×20. Writes bench.json and bench.png.
+
+Everything runs in a temporary folder with an embedded index: the user's data folder and any Chroma server
+named by HQBOT_CHROMA_URL are never touched. The optional LLM is switched off: this measures the local pipeline.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.settings import PROJECT_ROOT, Settings
+from ingest.load import MANIFEST, discover
+from ingest.pipeline import run_ingest
+
+Echo = Callable[[str], Any]
+REFERENCE = PROJECT_ROOT / "evals" / "reference.jsonl"
+
+
+@dataclass(frozen=True)
+class BenchPlan:
+    """How much to measure: replication factors, questions asked in process and over HTTP, cold starts."""
+
+    factors: tuple[int, ...] = (1, 5, 20)
+    asks: int = 100
+    http_calls: int = 60
+    cold_runs: int = 3
+    scale_asks: int = 50
+    budget_seconds: float | None = None  # scaling steps that would end past it are skipped (and listed)
+
+    @classmethod
+    def quick(cls) -> BenchPlan:
+        """Under five minutes on 2 cores: the bundled model embeds about 4-8 chunks a second."""
+        return cls(factors=(1, 2, 5), asks=50, http_calls=30, cold_runs=1, scale_asks=20, budget_seconds=270)
+
+
+# --- small measuring helpers (shared with scripts/load.py) ------------------------------------------------
+def percentiles(ms: list[float]) -> dict[str, float | int | None]:
+    """n, p50, p95 and mean of a list of milliseconds (None when empty)."""
+    import numpy as np
+
+    if not ms:
+        return {"n": 0, "p50_ms": None, "p95_ms": None, "mean_ms": None}
+    a = np.asarray(ms, dtype=float)
+    return {
+        "n": len(ms),
+        "p50_ms": round(float(np.percentile(a, 50)), 1),
+        "p95_ms": round(float(np.percentile(a, 95)), 1),
+        "mean_ms": round(float(a.mean()), 1),
+    }
+
+
+def proc_memory_mb(pid: int) -> dict[str, float | None]:
+    """Resident memory now (VmRSS) and at its peak (VmHWM) of a process, from /proc."""
+    out: dict[str, float | None] = {"rss_mb": None, "peak_rss_mb": None}
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                out["rss_mb" if key == "VmRSS" else "peak_rss_mb"] = round(int(value.split()[0]) / 1024, 1)
+    except OSError:
+        pass
+    return out
+
+
+def machine() -> dict[str, Any]:
+    """CPU, memory, Python and OS of this machine, and its load when the run started (shared machines vary)."""
+    cpu_model = ram_gb = None
+    try:
+        cpu_model = next(
+            ln.split(":", 1)[1].strip()
+            for ln in Path("/proc/cpuinfo").read_text().splitlines()
+            if ln.startswith("model name")
+        )
+        kb = next(ln for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal"))
+        ram_gb = round(int(kb.split()[1]) / 1024**2, 1)
+    except (OSError, StopIteration):
+        pass
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": cpu_model,
+        "ram_gb": ram_gb,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def questions(n: int) -> list[str]:
+    """`n` questions from the reference set, in its mixed zh/en order, repeated if needed."""
+    rows = [json.loads(ln)["question"] for ln in REFERENCE.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    return [rows[i % len(rows)] for i in range(n)]
+
+
+def app_env(settings: Settings) -> dict[str, str]:
+    """The environment of a bench subprocess: the bench's embedded index, no LLM, no login, no share link."""
+    return dict(os.environ) | {
+        "HQBOT_DATA_DIR": str(settings.data_dir),
+        "HQBOT_CORPUS_DIR": str(settings.corpus_dir),
+        "HQBOT_EMBEDDINGS": settings.embeddings,
+        "HQBOT_CHROMA_URL": "",
+        "HQBOT_LLM_BASE_URL": "",
+        "HQBOT_AUTH": "",
+        "HQBOT_SHARE": "false",
+    }
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_app(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    """`hqbot serve` on 127.0.0.1:port in a subprocess (its output in `log`)."""
+    cmd = [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    with log.open("wb") as out:
+        return subprocess.Popen(cmd, env=env, cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT)
+
+
+def wait_ready(url: str, proc: subprocess.Popen[bytes] | None = None, limit: float = 300) -> Any:
+    """A gradio_client Client once `/ask` gives a real answer (the app loads its index in the background)."""
+    from gradio_client import Client
+
+    deadline, last = time.monotonic() + limit, "no answer"
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"the app exited with code {proc.returncode}")
+        try:
+            client = Client(url, verbose=False, download_files=False)
+            result = client.predict("北虹桥片区重点发展哪些产业？", api_name="/ask")
+            if isinstance(result, dict) and "answer" in result:
+                return client
+            last = str(result)
+        except Exception as exc:  # connection refused while it starts, or the endpoint missing
+            last = f"{type(exc).__name__}: {exc}"
+        time.sleep(1)
+    raise TimeoutError(f"/ask did not answer within {limit:.0f} s ({last[:200]})")
+
+
+# --- the measurements --------------------------------------------------------------------------------------
+def _settings(settings: Settings, data_dir: Path, corpus_dir: Path | None = None) -> Settings:
+    values = settings.model_dump() | {"data_dir": data_dir, "chroma_url": None, "llm_base_url": None}
+    if corpus_dir is not None:
+        values["corpus_dir"] = corpus_dir
+    return type(settings)(**values)
+
+
+def _ask_latencies(settings: Settings, embeddings: Any, qs: list[str]) -> list[float]:
+    from bot.assistant import Assistant
+
+    assistant = Assistant(settings, embeddings=embeddings)
+    assistant.ask(qs[0])  # warm-up: jieba, caches
+    out = []
+    for q in qs:
+        started = time.perf_counter()
+        assistant.ask(q)
+        out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def _cold_start(env: dict[str, str], runs: int) -> float | None:
+    """Median seconds from process start to the printed answer of `hqbot ask` (None if it failed)."""
+    times = []
+    cmd = [sys.executable, "-m", "bot.cli", "ask", "--json", "北虹桥片区重点发展哪些产业？"]
+    for _ in range(runs):
+        started = time.perf_counter()
+        if subprocess.run(cmd, env=env, cwd=PROJECT_ROOT, capture_output=True).returncode != 0:
+            return None
+        times.append(time.perf_counter() - started)
+    return round(sorted(times)[len(times) // 2], 2) if times else None
+
+
+def _http(env: dict[str, str], tmp: Path, calls: int) -> dict[str, Any]:
+    """p50/p95 of `/ask` over HTTP against `hqbot serve` in a subprocess, or nulls with the reason."""
+    if calls <= 0:
+        return percentiles([]) | {"reason": "skipped"}
+    try:
+        import gradio_client  # noqa: F401
+    except ImportError:
+        return percentiles([]) | {"reason": "gradio_client is not installed: pip install -e '.[dev]'"}
+    port = free_port()
+    proc = start_app(env, port, tmp / "serve.log")
+    try:
+        client = wait_ready(f"http://127.0.0.1:{port}/", proc)
+        ms, errors = [], 0
+        for q in questions(calls):
+            started = time.perf_counter()
+            result = client.predict(q, api_name="/ask")
+            ms.append((time.perf_counter() - started) * 1000)
+            errors += not (isinstance(result, dict) and "answer" in result)
+        return percentiles(ms) | {"errors": errors, "server": proc_memory_mb(proc.pid)}
+    except Exception as exc:
+        return percentiles([]) | {"reason": f"{type(exc).__name__}: {exc}"[:300]}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def replicate(source: Path, dest: Path, factor: int) -> None:
+    """`dest` holds the corpus `factor` times: the originals plus `copyNN-<name>` copies (distinct document ids)."""
+    manifest_file = source / MANIFEST
+    manifest = yaml.safe_load(manifest_file.read_text(encoding="utf-8")) if manifest_file.is_file() else None
+    manifest = manifest or {}
+    for copy in range(factor):
+        for path in discover(source):
+            rel = path.relative_to(source)
+            target = dest / (rel if copy == 0 else rel.with_name(f"copy{copy:02d}-{rel.name}"))
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
+            if copy and path.name in manifest:
+                manifest[target.name] = manifest[path.name]
+    (dest / MANIFEST).write_text(yaml.safe_dump(manifest, allow_unicode=True), encoding="utf-8")
+
+
+def _scaling(base: Settings, embeddings: Any, first: Any, plan: BenchPlan, deadline: float, echo: Echo) -> dict:
+    """Grow the bench index step by step (×1 → ×5 → ×20): each step embeds only the new copies; ×1 is the
+    first ingest. A step expected to end past the deadline is skipped."""
+    points: list[dict[str, Any]] = []
+    skipped: list[int] = []
+    corpus, rate, done = base.data_dir.parent / "scaled-corpus", first.chunks / first.seconds, 1
+    scaled = _settings(base, base.data_dir, corpus)
+    for factor in plan.factors:
+        expected = (factor - done) * first.chunks / rate + 15
+        if time.monotonic() + expected > deadline:
+            skipped.append(factor)
+            echo(f"  ×{factor}: skipped (about {expected:.0f} s would pass the time budget)")
+            continue
+        replicate(base.corpus_dir, corpus, factor)
+        report = run_ingest(scaled, embeddings=embeddings, show_progress=False)
+        if factor == 1 and not report.added:
+            report = first  # the same corpus and index: nothing new to embed
+        latencies = percentiles(_ask_latencies(scaled, embeddings, questions(plan.scale_asks)))
+        point = {
+            "factor": factor,
+            "chunks": report.chunks,
+            "added": report.added,
+            "ingest_seconds": report.seconds,
+            "chunks_per_second": round(report.added / report.seconds, 2) if report.added else None,
+            "query_p50_ms": latencies["p50_ms"],
+            "query_p95_ms": latencies["p95_ms"],
+        }
+        echo(
+            f"  ×{factor}: {point['chunks']} chunks, {point['chunks_per_second']} chunks/s, "
+            f"query p95 {point['query_p95_ms']} ms"
+        )
+        points.append(point)
+        rate, done = point["chunks_per_second"] or rate, factor
+    out: dict[str, Any] = {"embedder": embeddings.model_id, "points": points}
+    if skipped:
+        out |= {"skipped_factors": skipped, "skipped_reason": f"time budget of {plan.budget_seconds:.0f} s"}
+    return out
+
+
+def run_bench(
+    settings: Settings,
+    out_dir: Path,
+    quick: bool = False,
+    echo: Echo = print,
+    *,
+    plan: BenchPlan | None = None,
+    embeddings: Any = None,
+) -> dict[str, Any]:
+    """Measure, write `out_dir/bench.json` and `out_dir/bench.png`, and return the figures."""
+    from ingest.embed import load_embeddings
+
+    plan = plan or (BenchPlan.quick() if quick else BenchPlan())
+    started, out_dir = time.monotonic(), Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result: dict[str, Any] = {"version": 1, "quick": quick, "started": datetime.now(UTC).isoformat(timespec="seconds")}
+    result["machine"], result["plan"] = machine(), asdict(plan) | {"factors": list(plan.factors)}
+    with tempfile.TemporaryDirectory(prefix="hqbot-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        base = _settings(settings, tmp / "data")
+        t0 = time.perf_counter()
+        embeddings = embeddings or load_embeddings(settings.embeddings)
+        result["model_load_seconds"] = round(time.perf_counter() - t0, 2)
+        result["config"] = {
+            "embedding_model": embeddings.model_id,
+            "store": "embedded",
+            "llm": False,
+            "top_k": base.top_k,
+        }
+        echo(f"Ingesting {settings.corpus_dir} into a fresh index in {tmp} …")
+        first = run_ingest(base, embeddings=embeddings, show_progress=False)
+        again = run_ingest(base, embeddings=embeddings, show_progress=False)
+        result["ingest"] = {
+            "documents": first.documents,
+            "chunks": first.chunks,
+            "seconds": first.seconds,
+            "chunks_per_second": round(first.chunks / first.seconds, 2),
+            "reingest_seconds": again.seconds,
+        }
+        echo(f"  {first.chunks} chunks in {first.seconds:.1f} s; re-ingest {again.seconds:.2f} s")
+        result["ask"] = percentiles(_ask_latencies(base, embeddings, questions(plan.asks)))
+        echo(f"Warm ask (in process): p50 {result['ask']['p50_ms']} ms, p95 {result['ask']['p95_ms']} ms")
+        env = app_env(base)
+        result["cold_start_seconds"] = _cold_start(env, plan.cold_runs)
+        cli_peak = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1) if plan.cold_runs else None
+        echo(f"Cold start (process start to first answer): {result['cold_start_seconds']} s")
+        result["http_ask"] = _http(env, tmp, plan.http_calls)
+        echo(f"/ask over HTTP: p50 {result['http_ask']['p50_ms']} ms, p95 {result['http_ask']['p95_ms']} ms")
+        echo(f"Scaling (corpus ×{', ×'.join(map(str, plan.factors))}, each step embeds only the new copies):")
+        deadline = started + (plan.budget_seconds or float("inf"))
+        result["scaling"] = _scaling(base, embeddings, first, plan, deadline, echo)
+    result["peak_rss_mb"] = {
+        "bench_process": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "cli_process": cli_peak,
+        "server": (result["http_ask"].get("server") or {}).get("peak_rss_mb"),
+    }
+    result["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    result["seconds_total"] = round(time.monotonic() - started, 1)
+    result["plot"] = plot(result, out_dir / "bench.png")
+    (out_dir / "bench.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    echo(f"Wrote {out_dir / 'bench.json'} and {out_dir / 'bench.png'} in {result['seconds_total']} s.")
+    return result
+
+
+def plot(result: dict[str, Any], path: Path) -> str:
+    """Two panels: scaling (ingest chunks/s and query p95 against index size) and the latency summary."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    points = result["scaling"]["points"]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    sizes = [p["chunks"] for p in points]
+    left.plot(sizes, [p["chunks_per_second"] or 0 for p in points], "o-", color="tab:blue", label="ingest chunks/s")
+    left.set_xlabel("index size (chunks)")
+    left.set_ylabel("ingest chunks/s", color="tab:blue")
+    twin = left.twinx()
+    twin.plot(sizes, [p["query_p95_ms"] or 0 for p in points], "s--", color="tab:red", label="query p95")
+    twin.set_ylabel("query p95 (ms)", color="tab:red")
+    left.set_ylim(bottom=0)
+    twin.set_ylim(bottom=0)
+    for p in points:
+        left.annotate(f"×{p['factor']}", (p["chunks"], p["chunks_per_second"] or 0), textcoords="offset points",
+                      xytext=(4, 6))  # fmt: skip
+    left.set_title("Scaling: corpus replicated")
+    bars = {
+        f"{name} {p}": result[key][f"{p}_ms"] or 0
+        for key, name in (("ask", "ask"), ("http_ask", "HTTP"))
+        for p in ("p50", "p95")
+    }
+    right.bar(list(bars), list(bars.values()), color=["tab:green", "tab:green", "tab:purple", "tab:purple"])
+    right.set_ylabel("milliseconds")
+    cold = result.get("cold_start_seconds")
+    right.set_title(f"Query latency (cold start {cold} s)" if cold else "Query latency")
+    fig.suptitle(f"hqbot bench · {result['config']['embedding_model']} · {result['machine']['cpus']} CPUs")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path.name
