@@ -112,7 +112,7 @@ class LLMAnswerer:
                 answer, notice=f"The LLM did not answer within {self.timeout:g}s; showing the extractive answer."
             )
         except Exception as exc:  # any endpoint failure falls back
-            logger.info("LLM endpoint failed: %s", exc)
+            logger.info("LLM endpoint failed: %s", type(exc).__name__)  # its text may echo the API key
             return replace(
                 answer, notice=f"The LLM endpoint failed ({type(exc).__name__}); showing the extractive answer."
             )
@@ -124,5 +124,5 @@ class LLMAnswerer:
             for chunk in self.chat_model.stream(self.messages(answer, history)):
                 yield str(getattr(chunk, "content", chunk))
         except Exception as exc:  # any endpoint failure falls back
-            logger.info("LLM stream failed: %s", exc)
+            logger.info("LLM stream failed: %s", type(exc).__name__)  # its text may echo the API key
             yield f"\n\n(The LLM endpoint failed ({type(exc).__name__}); extractive answer below.)\n\n{answer.text}"

@@ -24,6 +24,8 @@ from bot.glossary import Glossary, Match
 from bot.text import add_words, is_chinese, normalize_query, split_parts, tokens, weighted_tokens
 from ingest.store import Index, StoredChunk
 
+DENSE_CHARS = 400
+
 
 @dataclass
 class QueryPlan:
@@ -38,11 +40,13 @@ class QueryPlan:
 
     @property
     def dense_text(self) -> str:
-        """What the dense retriever embeds: the question, plus the documents' words for English questions."""
+        """What the dense retriever embeds: the question (its first 400 characters: a longer one costs
+        seconds and the keyword side reads it all), plus the documents' words for English questions."""
+        question = self.question[:DENSE_CHARS]
         if self.lang == "en" and self.expansion:
             main = [t for t, w in self.expansion.items() if w >= 1.0][:4]  # more terms cost tokens, add no recall
-            return f"{self.question} ({'，'.join(main)})" if main else self.question
-        return self.question
+            return f"{question} ({'，'.join(main)})" if main else question
+        return question
 
     def keyword_tokens(self, bigram_weight: float = 0.5) -> dict[str, float]:
         """What BM25 scores: the question's tokens and the glossary's Chinese terms, with weights."""

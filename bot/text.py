@@ -56,12 +56,14 @@ def add_words(words: Iterable[str]) -> None:
                 _added.add(w)
 
 
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)")
 _SHORT_YEAR = re.compile(r"(?<![\d.])([0-4]\d)\s*年")
 
 
 def normalize_query(text: str) -> str:
     """NFKC (full-width letters and digits to ASCII), spaces collapsed, short years spelt out (`25年` → `2025年`)."""
     text = unicodedata.normalize("NFKC", text)
+    text = _MD_LINK.sub(r"\1", text)  # [text](url) and ![alt](url): keep the words, drop the address
     text = _SHORT_YEAR.sub(r"20\1年", text)
     # NFKC turns Chinese punctuation into ASCII; the documents use the full-width forms.
     text = text.replace("?", "？") if is_chinese(text) else text
@@ -145,9 +147,12 @@ _PART_BREAK = re.compile(
 )
 
 
+MAX_PARTS = 4
+
+
 def split_parts(question: str) -> list[str]:
     """The parts of a multi-part question ("哪个片区？到2025年多大规模", "Which zones …, and what's …");
     a single question gives an empty list."""
     parts = [p.strip(" ，,。.") for p in _PART_BREAK.split(question)]
-    parts = [p for p in parts if len(content_terms(p)) >= 1 and len(p) >= 4]
+    parts = [p for p in parts if len(content_terms(p)) >= 1 and len(p) >= 4][:MAX_PARTS]
     return parts if len(parts) > 1 else []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from bot.assistant import Assistant, check_question
-from bot.errors import ConfigError, HqbotError, IndexMissingError, QuestionError
+from bot.errors import ConfigError, HqbotError, IndexMissingError, QuestionError, StoreUnavailableError
 from bot.feedback import answer_entry, record_feedback
 from bot.render import (
     CSS,
@@ -38,6 +39,8 @@ logger = logging.getLogger(__name__)
 
 #: Questions answered at once (the rest wait in Gradio's queue) and the longest queue before refusing.
 CONCURRENCY = 4
+#: Seconds between attempts to reach a Chroma server that was down when the app started.
+RETRY_SECONDS = 5.0
 QUEUE_SIZE = 64
 
 EXAMPLES = [
@@ -122,6 +125,7 @@ class WebBot:
         self.assistant = assistant
         self.state, self.message = ("ready", "") if assistant else ("starting", LOADING)
         self.titles_en = load_titles_en(self.settings.corpus_dir)
+        self._retry, self._last_retry, self._retry_lock = False, 0.0, threading.Lock()
 
     # --- start-up ---------------------------------------------------------------------------
     def start(self) -> threading.Thread:
@@ -145,6 +149,7 @@ class WebBot:
             print(f"Ready: {self.assistant.chunk_count} passages indexed.", flush=True)
         except HqbotError as exc:
             self.state, self.message = "error", str(exc)
+            self._retry = isinstance(exc, StoreUnavailableError)  # a Chroma server may come back later
             print(f"Error: {exc}", file=sys.stderr, flush=True)
         except Exception:
             logger.exception("The bot failed to start")
@@ -164,6 +169,13 @@ class WebBot:
     def _ready(self) -> Assistant:
         if self.assistant is not None:
             return self.assistant
+        if self.state == "error" and self._retry and time.monotonic() - self._last_retry > RETRY_SECONDS:
+            with self._retry_lock:  # the Chroma server was down at start: try again, at most every few seconds
+                self._last_retry = time.monotonic()
+                if self.assistant is None:
+                    self.load()
+            if self.assistant is not None:
+                return self.assistant
         if self.state == "error":
             raise HqbotError(self.message)
         raise IndexMissingError(NOT_READY)
@@ -346,6 +358,7 @@ def launch(settings: Settings | None = None, *, block: bool = True) -> gr.Blocks
         auth=auth,
         css=CSS,
         prevent_thread_lock=not block,
+        max_file_size="1mb",  # the app takes no uploads; Gradio's upload route is capped all the same
         footer_links=["api"],
     )
     return app

@@ -117,10 +117,6 @@ class _EchoKeyEndpoint(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/llm.py logs the endpoint's error text at INFO, which may echo the key: log type(exc).__name__ only",
-)
 def test_api_key_is_not_logged_when_the_endpoint_echoes_it(tmp_path: Path, fake_embeddings, caplog) -> None:
     pytest.importorskip("langchain_openai")
     from bot.assistant import Assistant

@@ -226,3 +226,21 @@ def test_cli_through_the_server_with_the_real_model(server: ChromaServer, tmp_pa
     assert time.monotonic() - started < 10
     assert down.exit_code == 1 and "Traceback" not in down.output
     assert down.stderr.startswith("Error: The Chroma server at") and one_sentence(down.stderr.strip()[7:])
+
+
+def test_app_started_while_the_server_is_down_recovers(server: ChromaServer, fake_embeddings, monkeypatch) -> None:
+    import ingest.embed
+    from bot import web
+
+    monkeypatch.setattr(ingest.embed, "load_embeddings", lambda name=None: fake_embeddings)
+    monkeypatch.setattr(web, "RETRY_SECONDS", 0.0)
+    settings = load_settings(chroma_url=server.url, chroma_timeout=2)
+    run_ingest(settings, embeddings=fake_embeddings, show_progress=False)
+    server.stop()
+    bot = web.WebBot(settings)
+    bot.load()  # what the background thread does at start-up
+    assert bot.state == "error" and "Chroma server" in bot.message
+    assert set(bot.ask_json(QUESTION)) == {"error"}
+    server.start()
+    assert "汽车新势力" in bot.ask_json(QUESTION)["answer"]  # no restart needed
+    assert bot.state == "ready"

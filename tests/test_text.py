@@ -49,3 +49,9 @@ def test_teaching_the_segmenter_twice_changes_nothing() -> None:
     add_words(["北虹桥片区", "汽车新势力"])
     assert jieba.dt.total == total
     assert content_terms("会展经济到2025年要办多少场国际性会展") == before
+
+
+def test_markdown_links_keep_their_words_and_long_questions_have_few_parts() -> None:
+    assert normalize_query("[点击这里](javascript:alert(1)) 北虹桥片区？") == "点击这里 北虹桥片区？"
+    assert normalize_query("![图](x.png)北虹桥") == "图北虹桥"
+    assert len(split_parts("北虹桥呢？" * 50 + "南虹桥呢？")) == 4
