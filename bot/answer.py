@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.glossary import Glossary
 from bot.retrieve import QueryPlan, Retrieved
-from bot.text import content_terms, numbers, sentences, split_parts
+from bot.text import content_terms, figures, nouns, numbers, sentences, split_parts
 
 REFUSAL = {
     "zh": "文件中没有找到这个问题的答案（文件未说明）。以下是最接近的段落，仅供参考。",
@@ -131,6 +131,7 @@ class _Group:
     known: bool = True
     number: bool = False
     general: bool = False
+    kind: str = ""
 
 
 @dataclass
@@ -160,7 +161,7 @@ class _Unit:
 class Thresholds:
     """Answer-selection and refusal settings, calibrated on the reference set (`hqbot eval`)."""
 
-    support: float = 0.5
+    support: float = 0.45
     max_units: int = 5
     max_chars: int = 900
     part_coverage: float = 0.25
@@ -231,7 +232,7 @@ class Composer:
             general = m.term.kind == "general"
             weight = self._idf(m.term.zh) * (self.thresholds.general if general else 1.0)
             rel = m.term.related if related else ()
-            groups.append(_Group(m.term.zh, alts, weight, m.text, rel, general=general))
+            groups.append(_Group(m.term.zh, alts, weight, m.text, rel, general=general, kind=m.term.kind))
         rest = "".join(" " if c else ch for ch, c in zip(question, covered, strict=True))
         # The measure word of a "how many" question (几份 → 份, 多少家 → 家) is what the answer's number counts.
         for unit in _MEASURE.findall(rest):
@@ -337,10 +338,16 @@ class Composer:
             # A passage whose own heading names what is asked about is about it, not just mentioning it.
             leaf = u.section.split(" › ")[-1]
             u.score += 0.15 if any(self._covers(g, leaf) for g in specific) else 0.0
-            u.score += 0.08 if quantity and numbers(u.text) else 0.0
+            u.score += 0.08 if quantity and figures(u.text) else 0.0
             u.score += 0.15 if when and _DATE.search(u.text) else 0.0
         units.sort(key=lambda u: -u.score)
         chosen = self._select(groups, units, listing)
+        if quantity and self._figure_gap(plan.question, chosen):
+            # "How many …": bring in the best sentence that gives the figure, when selection missed it.
+            for u in units:
+                if u not in chosen and figures(u.text) and not self._figure_gap(plan.question, [*chosen, u]):
+                    chosen.append(u)
+                    break
         support = self._coverage(groups, chosen)
         reason = self._refusal(plan.question, groups, chosen, support, quantity)
         if reason:
@@ -357,7 +364,7 @@ class Composer:
             return "no retrieved sentence shares a topic word with the question"
         if missing := self.missing_numbers(question):
             return f"the documents never mention {', '.join(missing)}"
-        unknown = [g.label for g in groups if not g.known and not g.number and not g.label.isascii()]
+        unknown = self._unknown_nouns(question, groups)
         if quantity and len(unknown) >= t.unknown_quantity:
             return f"asks for a figure about {'、'.join(unknown)}, which the documents never mention"
         if len(unknown) >= t.unknown_terms:
@@ -371,6 +378,16 @@ class Composer:
             return f"asks for a figure, and no cited sentence gives one for {gap}"
         return None
 
+    @staticmethod
+    def _unknown_nouns(question: str, groups: list[_Group]) -> list[str]:
+        """Chinese things the question asks about that the documents never name (写字楼, 租金, 所得税);
+        unknown verbs and fillers (比如, 进驻, 中间) are how people ask, not what they ask about."""
+        unknown = [g.label for g in groups if not g.known and not g.number and not g.label.isascii()]
+        if not unknown:
+            return []
+        named = nouns(question)
+        return [w for w in unknown if w in named]
+
     def _specific(self, groups: list[_Group]) -> list[_Group]:
         """The things a question names that the documents discuss (not everyday words, not numbers)."""
         floor = self.thresholds.specific * self.max_idf
@@ -379,7 +396,7 @@ class Composer:
     def _figure_gap(self, question: str, chosen: list[_Unit]) -> str | None:
         """For each part of the question that asks "how much / how many": every year it names, and most of
         what it asks about, must be in passages whose cited sentences hold numbers. Returns what is missing."""
-        with_numbers = [u for u in chosen if numbers(u.text)]
+        with_numbers = [u for u in chosen if figures(u.text)]
         if not with_numbers:
             return "the question"
         parts = [p for p in split_parts(question) if self.groups(p)] or [question]
@@ -394,7 +411,9 @@ class Composer:
             for m in _MEASURE.findall(part):
                 if not any(re.search(rf"\d\s*(?:多|余)?\s*{m}", u.text) for u in with_numbers):
                     return f"the number of {m}"
-            specific = self._specific(groups)
+            # Everyday concepts (zone, target, headquarters) frame the question; the figure must be about
+            # the named things (an industry, a zone, a measure, a place).
+            specific = [g for g in self._specific(groups) if g.kind != "concept"]
             total = sum(g.weight for g in specific)
             covered = [g for g in specific if any(self._states(g, u) for u in with_numbers)]
             if total and sum(g.weight for g in covered) < self.thresholds.figure * total:

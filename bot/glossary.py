@@ -79,8 +79,8 @@ class Glossary:
 
     @property
     def chinese_terms(self) -> list[str]:
-        """Every Chinese term and related term (taught to the segmenter)."""
-        out = {t.zh for t in self.terms} | {r for t in self.terms for r in t.related}
+        """Every Chinese term, alias and related term (taught to the segmenter)."""
+        out = {t.zh for t in self.terms} | {r for t in self.terms for r in (*t.related, *t.zh_aliases)}
         return sorted(w for w in out if w)
 
     def normalize(self, text: str) -> str:

@@ -134,6 +134,14 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d\s*年|〔\d+〕")
+
+
+def figures(text: str) -> list[str]:
+    """The numbers of a text that count or measure something (years and document numbers left out)."""
+    return numbers(_YEAR.sub(" ", unicodedata.normalize("NFKC", text)))
+
+
 def numbers(text: str) -> list[str]:
     """The numbers written in a text (years, amounts, percentages)."""
     return _NUMBER.findall(unicodedata.normalize("NFKC", text))
@@ -142,17 +150,31 @@ def numbers(text: str) -> list[str]:
 _PART_BREAK = re.compile(
     r"[？?；;]\s*|[，,]\s*(?=(?:and\s+)?(?:what|which|how|where|when|who|is|are|does|do|can|will)\b)"
     r"|\s+and\s+(?=(?:what|which|how|where|when|who|is|are|does|do|can|will)\b)"
-    r"|\s+(?:versus|vs\.?|compared (?:to|with))\s+|(?:以及|另外|同时|并且|相比)",
+    r"|\s+(?:versus|vs\.?|compared (?:to|with))\s+|(?:以及|另外|同时|并且|相比)"
+    r"|[，,](?=[^，,。？?]*(?:几|多少|哪|什么|怎么|如何|是否|有没有|吗|呢))(?<=[\u3400-\u9fff][，,])",
     re.IGNORECASE,
 )
 
 
 MAX_PARTS = 4
+_COUNTS = re.compile(r"(?:几|多少)[个家场项份条类种所座名位次期批]")
 
 
 def split_parts(question: str) -> list[str]:
     """The parts of a multi-part question ("哪个片区？到2025年多大规模", "Which zones …, and what's …");
     a single question gives an empty list."""
     parts = [p.strip(" ，,。.") for p in _PART_BREAK.split(question)]
-    parts = [p for p in parts if len(content_terms(p)) >= 1 and len(p) >= 4][:MAX_PARTS]
+    parts = [p for p in parts if len(p) >= 4 and (content_terms(p) or _COUNTS.search(p))][:MAX_PARTS]
     return parts if len(parts) > 1 else []
+
+
+#: jieba part-of-speech flags of words that name a thing (nouns, verbal nouns, abbreviations).
+_NOUN_FLAGS = ("n", "vn", "j", "nz", "nt", "ns", "nr")
+
+
+def nouns(text: str) -> set[str]:
+    """The words jieba tags as nouns in a Chinese text (what a question asks about, not how it asks)."""
+    import jieba.posseg
+
+    _jieba()
+    return {w.word for w in jieba.posseg.lcut(text) if w.flag.startswith(_NOUN_FLAGS) and len(w.word) >= 2}
