@@ -7,6 +7,7 @@ import difflib
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -66,6 +67,8 @@ class Glossary:
         self._en_words = sorted({k[0] for k in self._en if len(k) == 1 and len(k[0]) >= 5})
         # Words that are part of some phrase are real words, never typos to be corrected.
         self._known_words = {w for k in self._en for w in k}
+        # Fuzzy matching is the slow part of a question: each distinct word is looked up once.
+        self._closest = lru_cache(maxsize=8192)(self._closest_alias)
         self._zh: dict[str, list[Term]] = {}
         for t in self.terms:
             for phrase in (t.zh, *t.zh_aliases):
@@ -106,11 +109,16 @@ class Glossary:
                 word, start, end = words[i]
                 # A misspelt word ("biotek"): the closest single-word alias, if it is close enough.
                 if len(word) >= 5 and word.isalpha() and word not in self._known_words:
-                    close = difflib.get_close_matches(word, self._en_words, n=1, cutoff=0.85)
+                    close = self._closest(word)
                     if close:
-                        found.extend(Match(t, start, end, text[start:end]) for t in _unique(self._en[(close[0],)]))
+                        found.extend(Match(t, start, end, text[start:end]) for t in _unique(self._en[(close,)]))
                 i += 1
         return found
+
+    def _closest_alias(self, word: str) -> str | None:
+        """The single-word alias a misspelt word most resembles, if it is close enough."""
+        close = difflib.get_close_matches(word, self._en_words, n=1, cutoff=0.85)
+        return close[0] if close else None
 
     def match_chinese(self, text: str) -> list[Match]:
         """Glossary terms (or their Chinese aliases) in a Chinese text, longest first, non-overlapping."""

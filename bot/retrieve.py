@@ -164,36 +164,39 @@ class HybridRetriever(BaseRetriever):
                     expansion[word] = max(expansion.get(word, 0.0), weight)
         return QueryPlan(text, lang, matches, expansion, split_parts(text))
 
-    def _rank(self, plan: QueryPlan, vector: list[float]) -> tuple[dict[str, float], np.ndarray, np.ndarray]:
+    def _keyword_ranks(self, plan: QueryPlan) -> tuple[dict[str, int], np.ndarray]:
+        """The keyword ranking of one query (top `pool`) and every chunk's weighted BM25 score."""
+        keyword = self.keyword_index.scores(plan.keyword_tokens(self.bigram_weight))
+        order = np.argsort(-keyword, kind="stable")[: min(self.pool, len(keyword))]
+        return {self._ids[i]: r for r, i in enumerate(order, 1) if keyword[i] > 0}, keyword
+
+    def _rank(self, plan: QueryPlan) -> tuple[dict[str, float], np.ndarray, np.ndarray]:
         """Weighted reciprocal-rank fusion of the dense and keyword rankings of one query."""
-        ids = self._ids
-        pool = min(self.pool, len(ids))
-        hits = self.index.query(self.collection, vector, pool)
-        dense = np.zeros(len(ids), dtype=np.float32)
+        hits = self.index.query(
+            self.collection, self.embeddings.embed_query(plan.dense_text), min(self.pool, len(self._ids))
+        )
+        dense = np.zeros(len(self._ids), dtype=np.float32)
         dense_rank = {}
         for rank, hit in enumerate(hits, 1):
             if hit.chunk_id in self._position:
                 dense[self._position[hit.chunk_id]] = hit.similarity
                 dense_rank[hit.chunk_id] = rank
-        keyword = self.keyword_index.scores(plan.keyword_tokens(self.bigram_weight))
-        order = np.argsort(-keyword, kind="stable")[:pool]
-        keyword_rank = {ids[i]: r for r, i in enumerate(order, 1) if keyword[i] > 0}
+        keyword_rank, keyword = self._keyword_ranks(plan)
         return _rrf([(dense_rank, self.dense_weight), (keyword_rank, self.keyword_weight)], self.rrf_c), dense, keyword
 
     def retrieve(self, question: str | QueryPlan, k: int | None = None) -> list[Retrieved]:
-        """The top `k` chunks for a question, with fused and per-retriever scores. A multi-part question
-        is also retrieved part by part, and the rankings fused, so every part finds its section."""
+        """The top `k` chunks for a question, with fused and per-retriever scores. A multi-part question's
+        parts are also ranked by keywords (an embedding each would double the latency for no recall) and
+        the rankings fused, so every part finds its section."""
         plan = question if isinstance(question, QueryPlan) else self.plan(question)
         k = k or self.k
-        part_plans = [self.plan(part) for part in plan.parts] if len(plan.parts) > 1 else []
-        vectors = self.embeddings.embed_queries([p.dense_text for p in [plan, *part_plans]])
-        fused, dense, keyword = self._rank(plan, vectors[0])
-        if part_plans:
+        fused, dense, keyword = self._rank(plan)
+        if len(plan.parts) > 1:
             lists = [(_ranks(fused), 1.0)]
-            for part_plan, vector in zip(part_plans, vectors[1:], strict=True):
-                part_fused, part_dense, part_keyword = self._rank(part_plan, vector)
-                lists.append((_ranks(part_fused), 1.0))
-                dense, keyword = np.maximum(dense, part_dense), np.maximum(keyword, part_keyword)
+            for part in plan.parts:
+                part_ranks, part_keyword = self._keyword_ranks(self.plan(part))
+                lists.append((part_ranks, 1.0))
+                keyword = np.maximum(keyword, part_keyword)
             fused = _rrf(lists, self.rrf_c)
         best = sorted(fused, key=lambda cid: -fused[cid])[:k]
         out = []

@@ -29,10 +29,6 @@ class IndexEmbeddings(Embeddings):
     dim: int
     max_tokens: int = 512
 
-    def embed_queries(self, texts: list[str]) -> list[list[float]]:
-        """Several queries at once (engines that batch do it in one call)."""
-        return [self.embed_query(t) for t in texts]
-
     def count_tokens(self, text: str) -> int:
         """Tokens the model reads for a passage (an estimate unless the model can count)."""
         from ingest.chunk import estimate_tokens
@@ -65,12 +61,6 @@ class E5Embeddings(IndexEmbeddings):
     def embed_query(self, text: str) -> list[float]:
         with self._lock:
             return self._model.query(text).tolist()
-
-    def embed_queries(self, texts: list[str]) -> list[list[float]]:
-        if len(texts) < 2:
-            return [self.embed_query(t) for t in texts]
-        with self._lock:
-            return self._model.query(list(texts)).tolist()
 
     def count_tokens(self, text: str) -> int:
         with self._lock:
