@@ -117,6 +117,7 @@ class Composition:
     abstained: bool
     support: float
     reason: str | None
+    figure_gap: bool = False  # refused because no cited sentence gives the figure asked for
 
 
 @dataclass
@@ -174,6 +175,7 @@ class Thresholds:
     pool: int = 10
     list_margin: float = 0.25
     unknown_en: float = 0.35
+    unknown_zh_other: float = 0.3  # unknown Chinese words jieba does not tag as nouns (里算, 一类): how people ask
     unknown_terms: int = 2
     specific: float = 0.2
     general: float = 0.25
@@ -190,6 +192,9 @@ _LIST = re.compile(
     r"\bname (the|all)\b|\bwhat (kinds|types|sectors|industries|zones|areas)\b",
     re.IGNORECASE,
 )
+
+
+_FIGURE_GAP = "asks for a figure, and no cited sentence gives one for "
 
 
 class Composer:
@@ -246,7 +251,13 @@ class Composer:
             if known:
                 weight = self._idf(term)
             else:
-                weight = self.thresholds.unknown_en * self.max_idf if term.isascii() else 0.8 * self.max_idf
+                weight = self.max_idf * (
+                    self.thresholds.unknown_en
+                    if term.isascii()
+                    else 0.8
+                    if term in nouns(question)
+                    else self.thresholds.unknown_zh_other
+                )
             groups.append(_Group(term, (term,), weight, term, known=known))
         return groups
 
@@ -308,7 +319,7 @@ class Composer:
 
     def _units(self, retrieved: list[Retrieved]) -> list[_Unit]:
         units = []
-        for r in retrieved[: self.thresholds.contexts]:
+        for r in retrieved:
             text = r.chunk.text
             if r.chunk.metadata.get("kind") != "prose":
                 units.append(_Unit(r, 0, len(text)))
@@ -321,11 +332,12 @@ class Composer:
         return units
 
     # --- the answer ----------------------------------------------------------------------------
-    def compose(self, plan: QueryPlan, retrieved: list[Retrieved]) -> Composition:
-        """The answer text, its citations, and whether (and why) the bot refuses."""
+    def compose(self, plan: QueryPlan, retrieved: list[Retrieved], extra: list[Retrieved] = ()) -> Composition:
+        """The answer text, its citations, and whether (and why) the bot refuses. `extra` passages (found
+        for a figure the first attempt missed) are read besides the top contexts."""
         lang = plan.lang
         groups = self.groups(plan.question, related=lang == "en")
-        units = self._units(retrieved)
+        units = self._units([*retrieved[: self.thresholds.contexts], *extra])
         quantity = self.asks_quantity(plan.question)
         when = bool(_WHEN.search(plan.question))
         listing = bool(_LIST.search(plan.question))
@@ -351,7 +363,8 @@ class Composer:
         support = self._coverage(groups, chosen)
         reason = self._refusal(plan.question, groups, chosen, support, quantity)
         if reason:
-            return Composition(REFUSAL[lang], [], True, support, reason)
+            gap = quantity and reason.startswith(_FIGURE_GAP)
+            return Composition(REFUSAL[lang], [], True, support, reason, figure_gap=gap)
         text, citations = self._render(lang, chosen)
         return Composition(text, citations, False, support, None)
 
@@ -375,7 +388,7 @@ class Composer:
         if not any(self._level(g, u) > 0 for g in specific for u in chosen):
             return "the question names nothing specific that the documents discuss"
         if quantity and (gap := self._figure_gap(question, chosen)):
-            return f"asks for a figure, and no cited sentence gives one for {gap}"
+            return f"{_FIGURE_GAP}{gap}"
         return None
 
     @staticmethod
@@ -404,18 +417,22 @@ class Composer:
             if not self.asks_quantity(part) and len(parts) > 1:
                 continue
             groups = [g for g in self.groups(part) if not _ASKING.fullmatch(g.text.lower())]
-            years = [g for g in groups if g.number and not any(self._in_passage(g, u) for u in with_numbers)]
-            if years:
+            # The year and the measure word must meet in one passage: a 2025 target of 100 场 does not
+            # answer how many were held in 2021.
+            years = [g for g in groups if g.number]
+            holding = [u for u in with_numbers if all(self._in_passage(g, u) for g in years)]
+            if not holding:
                 return "、".join(g.label for g in years)
             # 多少场 / how many … 家: a cited number must count in that measure word.
             for m in _MEASURE.findall(part):
-                if not any(re.search(rf"\d\s*(?:多|余)?\s*{m}", u.text) for u in with_numbers):
+                holding = [u for u in holding if re.search(rf"\d\s*(?:多|余)?\s*{m}", u.text)]
+                if not holding:
                     return f"the number of {m}"
             # Everyday concepts (zone, target, headquarters) frame the question; the figure must be about
             # the named things (an industry, a zone, a measure, a place).
             specific = [g for g in self._specific(groups) if g.kind != "concept"]
             total = sum(g.weight for g in specific)
-            covered = [g for g in specific if any(self._states(g, u) for u in with_numbers)]
+            covered = [g for g in specific if any(self._states(g, u) for u in holding)]
             if total and sum(g.weight for g in covered) < self.thresholds.figure * total:
                 return "、".join(g.label for g in specific if g not in covered)
         return None

@@ -12,7 +12,7 @@ from bot.answer import Answer, Composer, Context, Thresholds
 from bot.errors import IndexCorruptError, QuestionError, StoreUnavailableError
 from bot.followup import resolve
 from bot.glossary import load_glossary
-from bot.retrieve import HybridRetriever
+from bot.retrieve import HybridRetriever, Retrieved
 from bot.settings import Settings, load_settings
 from bot.text import has_control_chars, tokens
 from ingest.embed import IndexEmbeddings, load_embeddings
@@ -109,6 +109,18 @@ class Assistant:
             raise
         retrieved = composer.rerank(plan, candidates, max(self.settings.top_k, composer.thresholds.contexts))
         composed = composer.compose(plan, retrieved)
+        found: list[Retrieved] = []
+        if composed.figure_gap:
+            # "How many …": the figure may sit in a passage that says less about the topic; look for it.
+            asking = [p for p in plan.parts if composer.asks_quantity(p)] or [plan.question]
+            extra = retriever.figure_search(asking, {r.chunk_id for r in retrieved[: composer.thresholds.contexts]})
+            for rank, r in enumerate(extra, composer.thresholds.contexts + 1):
+                r.rank = rank
+            retried = composer.compose(plan, retrieved, extra) if extra else composed
+            if not retried.abstained:
+                cited = {c.chunk_id for c in retried.citations}
+                found = [r for r in extra if r.chunk_id in cited]
+                composed = retried
         text, citations, abstained = composed.text, composed.citations, composed.abstained
         terms: list[tuple[str, str]] = []
         if plan.lang == "en":
@@ -121,7 +133,7 @@ class Assistant:
             text=text,
             citations=citations,
             abstained=abstained,
-            contexts=[Context.of(r) for r in retrieved[: self.settings.top_k]],
+            contexts=[Context.of(r) for r in [*retrieved[: self.settings.top_k], *found]],
             lang=plan.lang,
             resolved_question=resolved,
             terms=terms,

@@ -21,7 +21,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from bot.glossary import Glossary, Match
-from bot.text import add_words, is_chinese, normalize_query, split_parts, tokens, weighted_tokens
+from bot.text import add_words, figures, is_chinese, normalize_query, split_parts, tokens, weighted_tokens
 from ingest.store import Index, StoredChunk
 
 DENSE_CHARS = 400
@@ -204,6 +204,29 @@ class HybridRetriever(BaseRetriever):
             i = self._position[cid]
             out.append(Retrieved(self.chunks[i], float(fused[cid]), float(dense[i]), float(keyword[i]), r))
         return out
+
+    @cached_property
+    def _with_figures(self) -> np.ndarray:
+        return np.array([bool(figures(c.text)) for c in self.chunks])
+
+    def figure_search(self, questions: list[str], exclude: set[str], n: int = 4) -> list[Retrieved]:
+        """Passages that give a figure, ranked by keywords, for "how many / how much" questions whose
+        retrieved passages hold no figure for them (the number sits in a section that talks less about it)."""
+        out: dict[str, Retrieved] = {}
+        for question in questions:
+            keyword = self.keyword_index.scores(self.plan(question).keyword_tokens(self.bigram_weight))
+            keyword = np.where(self._with_figures, keyword, 0.0)
+            picked = 0
+            for i in np.argsort(-keyword, kind="stable"):
+                if picked == n or keyword[i] <= 0:
+                    break
+                cid = self._ids[i]
+                if cid in exclude:
+                    continue
+                picked += 1
+                if cid not in out:
+                    out[cid] = Retrieved(self.chunks[i], 0.0, 0.0, float(keyword[i]))
+        return list(out.values())
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return [r.to_document() for r in self.retrieve(query)]

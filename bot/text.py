@@ -6,6 +6,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -134,12 +135,15 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_YEAR = re.compile(r"(?:19|20)\d\d\s*年|〔\d+〕")
+_CHINESE_AMOUNT = re.compile(r"(?<![\d\s.])[一二三四五六七八九十两]*[百千万亿]+(?=级|元|家|人|个|项|亩|吨|余|多|平方)")
+_YEAR = re.compile(r"(?:19|20)\d\d\s*年|〔\d+〕|^\s*\d{1,2}\s*[.、](?!\d)", re.MULTILINE)
 
 
 def figures(text: str) -> list[str]:
-    """The numbers of a text that count or measure something (years and document numbers left out)."""
-    return numbers(_YEAR.sub(" ", unicodedata.normalize("NFKC", text)))
+    """The numbers of a text that count or measure something (years and document numbers left out),
+    including amounts written in Chinese numerals (五百亿级, 千亿级)."""
+    text = unicodedata.normalize("NFKC", text)
+    return numbers(_YEAR.sub(" ", text)) + _CHINESE_AMOUNT.findall(text)
 
 
 def numbers(text: str) -> list[str]:
@@ -172,9 +176,10 @@ def split_parts(question: str) -> list[str]:
 _NOUN_FLAGS = ("n", "vn", "j", "nz", "nt", "ns", "nr")
 
 
-def nouns(text: str) -> set[str]:
+@lru_cache(maxsize=2048)
+def nouns(text: str) -> frozenset[str]:
     """The words jieba tags as nouns in a Chinese text (what a question asks about, not how it asks)."""
     import jieba.posseg
 
     _jieba()
-    return {w.word for w in jieba.posseg.lcut(text) if w.flag.startswith(_NOUN_FLAGS) and len(w.word) >= 2}
+    return frozenset(w.word for w in jieba.posseg.lcut(text) if w.flag.startswith(_NOUN_FLAGS) and len(w.word) >= 2)

@@ -73,6 +73,23 @@ def test_the_documents_do_not_say(assistant, question, why) -> None:
     assert expected in answer.text
 
 
+def test_a_figure_outside_the_top_passages_is_looked_for(assistant) -> None:
+    # The zone passages answer "where"; the 五百亿级 target sits in the 产业目标 passage, which the
+    # first retrieval ranks lower: the figure search must bring it in, cited and shown as a context.
+    answer = assistant.ask("汽车新势力25年要做到多大体量？主要放在哪个片区？")
+    assert not answer.abstained, answer.reason
+    assert "五百亿级" in answer.text and "北虹桥片区" in answer.text
+    target = next(c for c in answer.citations if "五百亿级" in c.quote)
+    assert target.section.endswith("产业目标")
+    assert target.chunk_id in {c.chunk_id for c in answer.contexts}
+
+
+def test_a_target_year_does_not_answer_a_past_year(assistant) -> None:
+    # The plan gives 2025's 100 场 target and 2021's other figures, never 2021's count of exhibitions.
+    answer = assistant.ask("2021年商务区一共办了多少场国际展会？")
+    assert answer.abstained, answer.text
+
+
 def test_english_answers_carry_english_labels(assistant) -> None:
     answer = assistant.ask("Which zone is the exhibition economy in?")
     assert answer.lang == "en"

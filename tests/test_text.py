@@ -1,6 +1,6 @@
 """Text utilities: Chinese-aware tokens, question parts, sentences as verbatim spans."""
 
-from bot.text import content_terms, is_chinese, normalize_query, sentences, split_parts, tokens
+from bot.text import content_terms, figures, is_chinese, normalize_query, sentences, split_parts, tokens
 
 
 def test_tokens_mix_words_and_inner_bigrams() -> None:
@@ -55,3 +55,10 @@ def test_markdown_links_keep_their_words_and_long_questions_have_few_parts() -> 
     assert normalize_query("[点击这里](javascript:alert(1)) 北虹桥片区？") == "点击这里 北虹桥片区？"
     assert normalize_query("![图](x.png)北虹桥") == "图北虹桥"
     assert len(split_parts("北虹桥呢？" * 50 + "南虹桥呢？")) == 4
+
+
+def test_figures_count_amounts_not_years_or_list_numbers() -> None:
+    assert figures("打造生命新科技、汽车新势力、低碳新能源三个五百亿级产业") == ["五百亿"]
+    assert figures("商品销售额超过 5000 亿元，入驻航空企业超过150余家") == ["5000", "150"]
+    assert figures("4. 汽车新势力。到 2025 年") == []
+    assert figures("推进一体化发展，万众创新") == []
