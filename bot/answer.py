@@ -186,6 +186,20 @@ class Thresholds:
 _ASKING = re.compile(r"how (many|much|big|large|fast|high)|多少|多大|多高|多快|多久|多长")
 _WHEN = re.compile(r"什么时候|何时|哪天|哪一天|日期|\bwhen\b|\bwhat date\b|\bwhich date\b", re.IGNORECASE)
 _DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月")
+# "How many … now / so far": the figure must describe the present, not a target.
+_PRESENT = re.compile(
+    r"\b(now|so far|currently|today|already|at present|to date)\b|目前|现在|现有|已经|至今|截至|眼下", re.IGNORECASE
+)
+_TARGET = re.compile(r"目标|争取|力争|到\s*20\d\d|\btarget|\bgoal")
+# English "how many companies / exhibitions …" count in the documents' measure words.
+_EN_COUNTED = {
+    "家": r"companies|firms|enterprises|businesses|headquarters|hqs?|institutions|organi[sz]ations|agencies|banks",
+    "场": r"exhibitions|expos|fairs|events|conferences|shows",
+    "人": r"people|persons|employees|workers|talents|residents",
+}
+_EN_MEASURE = [
+    (m, re.compile(rf"\bhow many\b(?:\s+[\w-]+){{0,3}}?\s+(?:{words})\b", re.I)) for m, words in _EN_COUNTED.items()
+]
 _MEASURE = re.compile(r"(?:(?<!哪)几|多少)([个家场项份条类种所座名位次期批])")
 _LIST = re.compile(
     r"哪些|哪几|哪[一二三四五六七八九十两]|分别|都有|包括什么|\bwhich\b.*\b(are|ones)\b|\bwhat are\b|\blist\b|"
@@ -424,10 +438,14 @@ class Composer:
             if not holding:
                 return "、".join(g.label for g in years)
             # 多少场 / how many … 家: a cited number must count in that measure word.
-            for m in _MEASURE.findall(part):
+            for m in [*_MEASURE.findall(part), *(m for m, pattern in _EN_MEASURE if pattern.search(part))]:
                 holding = [u for u in holding if re.search(rf"\d\s*(?:多|余)?\s*{m}", u.text)]
                 if not holding:
                     return f"the number of {m}"
+            if _PRESENT.search(part):
+                holding = [u for u in holding if not _TARGET.search(f"{u.section.split(' › ')[-1]} {u.text}")]
+                if not holding:
+                    return "the present figure"
             # Everyday concepts (zone, target, headquarters) frame the question; the figure must be about
             # the named things (an industry, a zone, a measure, a place).
             specific = [g for g in self._specific(groups) if g.kind != "concept"]

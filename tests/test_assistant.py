@@ -90,6 +90,13 @@ def test_a_target_year_does_not_answer_a_past_year(assistant) -> None:
     assert answer.abstained, answer.text
 
 
+def test_now_asks_for_the_present_figure_not_the_target(assistant) -> None:
+    # 400 家 is what the CBD has; 1000 家 is the 2025 target. "Now" must bring in the former.
+    answer = assistant.ask("How many headquarters companies does the CBD have now, and what is the target?")
+    assert not answer.abstained, answer.reason
+    assert "400 家" in answer.text and "1000 家" in answer.text
+
+
 def test_english_answers_carry_english_labels(assistant) -> None:
     answer = assistant.ask("Which zone is the exhibition economy in?")
     assert answer.lang == "en"
