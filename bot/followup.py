@@ -35,12 +35,21 @@ def last_user_turn(history: list[dict[str, str]] | None) -> str | None:
     return None
 
 
-def is_elliptical(question: str) -> bool:
-    """True when a question leans on the previous turn (short, starts with 'and'/'那', ends with 呢, a pronoun)."""
+def is_elliptical(question: str, glossary: Glossary | None = None) -> bool:
+    """True when a question leans on the previous turn: short, starts with 'and'/'那', ends with 呢, has a
+    pronoun, or (given the glossary) is a short question that names no subject ("依托的是哪些载体？")."""
     q = question.strip()
     if is_chinese(q):
-        return bool(_ZH_ELLIPSIS.search(q)) or len(re.sub(r"[\W_]", "", q)) <= 6
-    return bool(_EN_ELLIPSIS.search(q)) or len(q.split()) <= 4
+        size, short = len(re.sub(r"[\W_]", "", q)), 12
+        if _ZH_ELLIPSIS.search(q) or size <= 6:
+            return True
+    else:
+        size, short = len(q.split()), 8
+        if _EN_ELLIPSIS.search(q) or size <= 4:
+            return True
+    if glossary is None or size > short:
+        return False
+    return not any(m.term.kind not in _NOT_SUBJECTS for m in _matches(glossary, q))
 
 
 def _matches(glossary: Glossary, text: str) -> list[Match]:
@@ -58,7 +67,7 @@ def resolve(question: str, history: list[dict[str, str]] | None, glossary: Gloss
     """A self-contained question: a bare new subject put in place of the previous question's subject of
     the same kind; otherwise the previous question and the follow-up joined."""
     previous = last_user_turn(history)
-    if not previous or not is_elliptical(question):
+    if not previous or not is_elliptical(question, glossary):
         return question
     previous = glossary.normalize(normalize_query(previous))
     new = glossary.normalize(normalize_query(question))

@@ -44,3 +44,11 @@ def test_history_formats_and_ellipsis() -> None:
     assert last_user_turn([{"role": "assistant", "content": "hi"}]) is None
     assert is_elliptical("那北虹桥呢？") and is_elliptical("And the west zone?")
     assert not is_elliptical("北虹桥片区重点发展哪些产业？")
+
+
+def test_a_short_question_without_a_subject_leans_on_the_previous_turn(glossary) -> None:
+    assert is_elliptical("依托的是哪些载体？", glossary) and not is_elliptical("依托的是哪些载体？")
+    out = resolve("依托的是哪些载体？", _history("北虹乔片区主要发展什么？"), glossary)
+    assert out.startswith("北虹桥片区主要发展什么？") and out.endswith("依托的是哪些载体？")
+    # A short question that names its own subject stands alone.
+    assert not is_elliptical("数字新经济有哪些方向？", glossary)
