@@ -242,15 +242,21 @@ class Composer:
         words the documents never use are marked unknown."""
         groups: list[_Group] = []
         covered = [False] * len(question)
+        # A phrase that names several terms ("how big": area or scale) is one group, satisfied by any of them.
+        spans: dict[tuple[int, int], list] = {}
         for m in self.glossary.match_chinese(question) + self.glossary.match_english(question):
-            if any(covered[m.start : m.end]):
+            spans.setdefault((m.start, m.end), []).append(m)
+        for (start, end), ms in spans.items():
+            if any(covered[start:end]):
                 continue
-            for i in range(m.start, m.end):
+            for i in range(start, end):
                 covered[i] = True
-            alts = tuple(dict.fromkeys((m.term.zh, *m.term.zh_aliases, m.text)))
-            general = m.term.kind == "general"
+            named = [x for x in ms if x.term.kind != "general"] or ms
+            m = min(named, key=lambda x: self._idf(x.term.zh))  # the commoner specific reading labels the group
+            alts = tuple(dict.fromkeys(a for x in ms for a in (x.term.zh, *x.term.zh_aliases, x.text)))
+            general = all(x.term.kind == "general" for x in ms)
             weight = self._idf(m.term.zh) * (self.thresholds.general if general else 1.0)
-            rel = m.term.related if related else ()
+            rel = tuple(r for x in ms for r in x.term.related) if related else ()
             groups.append(_Group(m.term.zh, alts, weight, m.text, rel, general=general, kind=m.term.kind))
         rest = "".join(" " if c else ch for ch, c in zip(question, covered, strict=True))
         # The measure word of a "how many" question (几份 → 份, 多少家 → 家) is what the answer's number counts.

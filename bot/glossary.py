@@ -64,9 +64,10 @@ class Glossary:
                     if words:
                         self._en.setdefault(words, []).append(t)
         self._en_max = max((len(k) for k in self._en), default=0)
-        self._en_words = sorted({k[0] for k in self._en if len(k) == 1 and len(k[0]) >= 5})
-        # Words that are part of some phrase are real words, never typos to be corrected.
+        # Words that are part of some phrase are real words, never typos to be corrected; they are also
+        # what a typo is corrected to.
         self._known_words = {w for k in self._en for w in k}
+        self._en_words = sorted(w for w in self._known_words if len(w) >= 5 and w.isalpha())
         # Fuzzy matching is the slow part of a question: each distinct word is looked up once.
         self._closest = lru_cache(maxsize=8192)(self._closest_alias)
         self._zh: dict[str, list[Term]] = {}
@@ -94,7 +95,11 @@ class Glossary:
 
     def match_english(self, text: str) -> list[Match]:
         """Glossary terms named in an English text, longest phrases first, non-overlapping."""
-        words = _words(text.lower())
+        # A misspelt word ("biotek", "autonomus") becomes the closest glossary word, so phrases still match.
+        words = [
+            ((self._closest(w) or w) if len(w) >= 5 and w.isalpha() and w not in self._known_words else w, s, e)
+            for w, s, e in _words(text.lower())
+        ]
         found: list[Match] = []
         i = 0
         while i < len(words):
@@ -106,17 +111,11 @@ class Glossary:
                     i += n
                     break
             else:
-                word, start, end = words[i]
-                # A misspelt word ("biotek"): the closest single-word alias, if it is close enough.
-                if len(word) >= 5 and word.isalpha() and word not in self._known_words:
-                    close = self._closest(word)
-                    if close:
-                        found.extend(Match(t, start, end, text[start:end]) for t in _unique(self._en[(close,)]))
                 i += 1
         return found
 
     def _closest_alias(self, word: str) -> str | None:
-        """The single-word alias a misspelt word most resembles, if it is close enough."""
+        """The glossary word a misspelt word most resembles, if it is close enough."""
         close = difflib.get_close_matches(word, self._en_words, n=1, cutoff=0.85)
         return close[0] if close else None
 

@@ -97,6 +97,13 @@ def test_now_asks_for_the_present_figure_not_the_target(assistant) -> None:
     assert "400 家" in answer.text and "1000 家" in answer.text
 
 
+def test_a_phrase_with_two_readings_is_satisfied_by_either(assistant) -> None:
+    # "how big" is the CBD's area or a sector's scale; for a sector the 五百亿级 target answers it.
+    answer = assistant.ask("How big is the life sciences sector supposed to be by 2025?")
+    assert not answer.abstained, answer.reason
+    assert "五百亿级" in answer.text
+
+
 def test_english_answers_carry_english_labels(assistant) -> None:
     answer = assistant.ask("Which zone is the exhibition economy in?")
     assert answer.lang == "en"

@@ -39,6 +39,12 @@ def test_english_phrases_longest_first_with_plurals(glossary) -> None:
     assert {m.term.zh for m in glossary.match_english("Any support for EVs and hospitals?")} >= {"汽车新势力"}
 
 
+def test_a_misspelt_word_still_completes_a_phrase(glossary) -> None:
+    found = {m.term.zh for m in glossary.match_english("where is autonomus driving concentrated?")}
+    assert "自动驾驶" in found
+    assert glossary.match_english("it is concentrated, supporting it") == []  # ordinary words stay ordinary
+
+
 def test_chinese_aliases_map_to_document_words(glossary) -> None:
     zh = {m.term.zh for m in glossary.match_chinese("东虹桥那边呢？")}
     assert "东虹桥片区" in zh
