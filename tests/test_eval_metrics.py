@@ -17,6 +17,10 @@ def test_coverage_is_longest_common_substring_and_whitespace_insensitive() -> No
     assert coverage("北虹桥 片区", "……北虹桥片区。以智慧……") == 1.0
     assert coverage("abcdefghij", "xxabcdefgh") == 0.8
     assert coverage("abc", "xyz") == 0.0
+    # A quote copied across the cells of a catalogue row matches the row stored one field per line.
+    row = "细分领域：双碳服务\n发展方向：零碳技术研发\n发展重点：二氧化碳的捕集、封存、利用和转化"
+    assert coverage("零碳技术研发\t二氧化碳的捕集、封存、利用和转化", row) == 1.0
+    assert coverage("零碳技术研发\t碳交易服务", row) < 0.8
 
 
 def test_recall_and_rank() -> None:
@@ -36,7 +40,7 @@ def test_facts_and_percentiles() -> None:
 
 def test_committed_sets_follow_the_schema_and_quote_the_corpus() -> None:
     text = corpus_text(CORPUS)
-    for name in ("reference.jsonl", "heldout.jsonl"):
+    for name in ("reference.jsonl", "heldout.jsonl", "blind.jsonl", "fresh.jsonl"):
         items = load_dataset(ROOT / "evals" / name)
         assert validate(items, text) == []
         english = sum(i.lang == "en" for i in items) / len(items)
