@@ -188,5 +188,37 @@ def candidates(source: Path, out_path: Path) -> None:
     click.echo(f"Wrote {n} candidate item(s) to {out_path}; fill the fields marked TODO before adding them to a set.")
 
 
+@eval.command()
+@click.option(
+    "--dataset",
+    "datasets",
+    type=click.Path(path_type=Path, exists=True),
+    multiple=True,
+    help="JSONL eval set(s) (default: evals/reference.jsonl; repeat the option for several).",
+)
+@click.option("--param", "parameter", default="support", show_default=True, help="A field of Thresholds.")
+@click.option("--values", default=None, help="Comma-separated values (default: 0.3 to 0.6 by 0.05).")
+@friendly
+def calibrate(datasets: tuple[Path, ...], parameter: str, values: str | None) -> None:
+    """Show the refusal trade-off: answerable questions refused against unanswerable ones answered.
+
+    Example: hqbot eval calibrate --dataset evals/reference.jsonl --dataset evals/heldout.jsonl
+    """
+    from bot.assistant import Assistant
+    from evals.calibrate import DEFAULT_VALUES, load_sets, sweep, table
+    from evals.dataset import DEFAULT_SET
+
+    try:
+        grid = [float(v) for v in values.split(",")] if values else list(DEFAULT_VALUES)
+    except ValueError:
+        _fail(f"--values must be comma-separated numbers, not {values!r}.")
+    assistant = Assistant(load_settings())
+    current = getattr(assistant.composer.thresholds, parameter, None)
+    if not isinstance(current, float):
+        _fail(f"{parameter!r} is not a numeric answer threshold; see Thresholds in bot/answer.py.")
+    rows = sweep(assistant, load_sets(list(datasets) or [DEFAULT_SET]), parameter, grid)
+    click.echo(table(rows, parameter, current))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -143,3 +143,29 @@ def test_json_shape(assistant) -> None:
     assert {"answer", "abstained", "citations", "contexts", "latency_ms"} <= data.keys()
     assert {"chunk_id", "source", "section", "quote", "text", "score"} <= data["citations"][0].keys()
     assert {"chunk_id", "text", "score"} <= data["contexts"][0].keys()
+
+
+def test_calibration_shows_the_refusal_trade_off(assistant) -> None:
+    from evals.calibrate import sweep, table
+    from evals.dataset import parse_item
+
+    items = [
+        parse_item(
+            {"id": "a", "lang": "zh", "category": "zone", "question": "北虹桥片区重点发展哪些产业？",
+             "answer": "…", "must_include": ["汽车新势力"], "evidence": ["重点发展汽车新势力"]},
+            "a",
+        ),
+        parse_item(
+            {"id": "u", "lang": "zh", "category": "unanswerable", "question": "虹桥商务区的写字楼租金是多少？",
+             "answer": "…"},
+            "u",
+        ),
+    ]  # fmt: skip
+    before = assistant.composer.thresholds
+    low, strict = sweep(assistant, items, "support", [0.45, 1.01])
+    assert assistant.composer.thresholds is before  # the sweep leaves the assistant as it was
+    assert (low.false_abstain, low.answered_unanswerable, low.fact_in_answer) == (0, 0, 1.0)
+    assert strict.false_abstain == 1 and strict.false_abstain_rate == 1.0  # no evidence covers more than all of it
+    assert "<- in use" in table([low, strict], "support", 0.45).splitlines()[1]
+    with pytest.raises(ValueError, match="not an answer threshold"):
+        sweep(assistant, items, "nonsense", [0.1])

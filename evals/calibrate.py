@@ -1,0 +1,75 @@
+"""`hqbot eval calibrate`: the refusal trade-off. For each value of one answer threshold, the share of
+answerable questions refused, the unanswerable questions answered, and the key facts in the answers,
+through the same `ask` path as the UI, over one or more eval sets."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from evals.dataset import EvalItem, load_dataset
+from evals.metrics import facts_in
+
+DEFAULT_VALUES = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+
+
+@dataclass(frozen=True)
+class TradeOff:
+    """One threshold value and what it does to refusals and answers."""
+
+    value: float
+    answerable: int
+    false_abstain: int
+    unanswerable: int
+    answered_unanswerable: int
+    fact_in_answer: float
+
+    @property
+    def false_abstain_rate(self) -> float:
+        return self.false_abstain / self.answerable if self.answerable else 0.0
+
+    @property
+    def abstain_on_unanswerable(self) -> float:
+        return 1 - self.answered_unanswerable / self.unanswerable if self.unanswerable else 0.0
+
+
+def sweep(assistant: Any, items: list[EvalItem], parameter: str, values: list[float]) -> list[TradeOff]:
+    """Ask every item once per value of `parameter` (a field of `bot.answer.Thresholds`)."""
+    base = assistant.composer.thresholds
+    if parameter not in {f.name for f in dataclasses.fields(base)}:
+        raise ValueError(f"{parameter!r} is not an answer threshold; see bot/answer.py Thresholds.")
+    rows = []
+    try:
+        for value in values:
+            assistant.composer.thresholds = dataclasses.replace(base, **{parameter: value})
+            refused = answered = found = 0
+            for item in items:
+                answer = assistant.ask(item.question, item.history)
+                if item.answerable:
+                    refused += answer.abstained
+                    found += (not answer.abstained) and facts_in(item.must_include, answer.text)
+                else:
+                    answered += not answer.abstained
+            n_ans = sum(i.answerable for i in items)
+            rows.append(TradeOff(value, n_ans, refused, len(items) - n_ans, answered, found / n_ans if n_ans else 0.0))
+    finally:
+        assistant.composer.thresholds = base
+    return rows
+
+
+def load_sets(paths: list[Path]) -> list[EvalItem]:
+    return [item for path in paths for item in load_dataset(path)]
+
+
+def table(rows: list[TradeOff], parameter: str, current: float) -> str:
+    """The trade-off as a terminal table; the value in use is marked."""
+    lines = [f"{parameter:>10}  answerable refused  unanswerable answered  fact_in_answer"]
+    for r in rows:
+        mark = "  <- in use" if abs(r.value - current) < 1e-9 else ""
+        lines.append(
+            f"{r.value:>10g}  {r.false_abstain:>4}/{r.answerable:<4} {r.false_abstain_rate:6.1%}"
+            f"  {r.answered_unanswerable:>6}/{r.unanswerable:<6}        {r.fact_in_answer:6.3f}{mark}"
+        )
+    return "\n".join(lines)
