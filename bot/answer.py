@@ -117,7 +117,7 @@ class Composition:
     abstained: bool
     support: float
     reason: str | None
-    figure_gap: bool = False  # refused because no cited sentence gives the figure asked for
+    figure_gap: bool = False  # the top passages lacked the figure asked for (refused, or repaired from lower down)
 
 
 @dataclass
@@ -374,19 +374,24 @@ class Composer:
             u.score += 0.15 if when and _DATE.search(u.text) else 0.0
         units.sort(key=lambda u: -u.score)
         chosen = self._select(groups, units, listing)
+        repaired = False
         if quantity and self._figure_gap(plan.question, chosen):
             # "How many …": bring in the best sentence that gives the figure, when selection missed it.
-            for u in units:
-                if u not in chosen and figures(u.text) and not self._figure_gap(plan.question, [*chosen, u]):
-                    chosen.append(u)
-                    break
+            fixes = [
+                u
+                for u in units
+                if u not in chosen and figures(u.text) and not self._figure_gap(plan.question, [*chosen, u])
+            ]
+            if fixes:  # the one most about the question, not merely the first that has the right kind of number
+                chosen.append(max(fixes, key=lambda u: (u.coverage, u.score)))
+                repaired = True
         support = self._coverage(groups, chosen)
         reason = self._refusal(plan.question, groups, chosen, support, quantity)
         if reason:
             gap = quantity and reason.startswith(_FIGURE_GAP)
             return Composition(REFUSAL[lang], [], True, support, reason, figure_gap=gap)
         text, citations = self._render(lang, chosen)
-        return Composition(text, citations, False, support, None)
+        return Composition(text, citations, False, support, None, figure_gap=repaired)
 
     def _refusal(
         self, question: str, groups: list[_Group], chosen: list[_Unit], support: float, quantity: bool
@@ -439,7 +444,8 @@ class Composer:
             groups = [g for g in self.groups(part) if not _ASKING.fullmatch(g.text.lower())]
             # The year and the measure word must meet in one passage: a 2025 target of 100 场 does not
             # answer how many were held in 2021.
-            years = [g for g in groups if g.number]
+            # Every number the part names (a glossary phrase such as "by 2025" may have taken it).
+            years = [_Group(n, (n,), 0.0, n, number=True) for n in dict.fromkeys(numbers(part))]
             holding = [u for u in with_numbers if all(self._in_passage(g, u) for g in years)]
             if not holding:
                 return "、".join(g.label for g in years)

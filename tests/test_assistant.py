@@ -90,9 +90,17 @@ def test_a_target_year_does_not_answer_a_past_year(assistant) -> None:
     assert answer.abstained, answer.text
 
 
-def test_now_asks_for_the_present_figure_not_the_target(assistant) -> None:
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many headquarters companies does the CBD have now, and what is the target?",
+        # "by 2025" is a glossary phrase: the year must still be checked against the cited figure.
+        "How many headquarters-type companies has the CBD brought in so far, and how many does it want by 2025?",
+    ],
+)
+def test_now_asks_for_the_present_figure_not_the_target(assistant, question) -> None:
     # 400 家 is what the CBD has; 1000 家 is the 2025 target. "Now" must bring in the former.
-    answer = assistant.ask("How many headquarters companies does the CBD have now, and what is the target?")
+    answer = assistant.ask(question)
     assert not answer.abstained, answer.reason
     assert "400 家" in answer.text and "1000 家" in answer.text
 
