@@ -67,7 +67,11 @@ class Glossary:
         # Words that are part of some phrase are real words, never typos to be corrected; they are also
         # what a typo is corrected to.
         self._known_words = {w for k in self._en for w in k}
-        self._en_words = sorted(w for w in self._known_words if len(w) >= 5 and w.isalpha())
+        # Typos rarely change a word's first letter: candidates share it ("reductions" is not "education").
+        self._en_words: dict[str, list[str]] = {}
+        for w in sorted(self._known_words):
+            if len(w) >= 5 and w.isalpha():
+                self._en_words.setdefault(w[0], []).append(w)
         # Fuzzy matching is the slow part of a question: each distinct word is looked up once.
         self._closest = lru_cache(maxsize=8192)(self._closest_alias)
         self._zh: dict[str, list[Term]] = {}
@@ -116,7 +120,7 @@ class Glossary:
 
     def _closest_alias(self, word: str) -> str | None:
         """The glossary word a misspelt word most resembles, if it is close enough."""
-        close = difflib.get_close_matches(word, self._en_words, n=1, cutoff=0.85)
+        close = difflib.get_close_matches(word, self._en_words.get(word[0], []), n=1, cutoff=0.85)
         return close[0] if close else None
 
     def match_chinese(self, text: str) -> list[Match]:

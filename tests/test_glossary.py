@@ -43,6 +43,7 @@ def test_a_misspelt_word_still_completes_a_phrase(glossary) -> None:
     found = {m.term.zh for m in glossary.match_english("where is autonomus driving concentrated?")}
     assert "自动驾驶" in found
     assert glossary.match_english("it is concentrated, supporting it") == []  # ordinary words stay ordinary
+    assert all(m.term.zh != "教育" for m in glossary.match_english("tax reductions"))  # not "education"
 
 
 def test_chinese_aliases_map_to_document_words(glossary) -> None:
