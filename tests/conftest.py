@@ -16,6 +16,18 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 
 
+def small_corpus(tmp_path: Path) -> Path:
+    """Two passages: cheap to embed with the real model, enough to answer "北虹桥片区重点发展哪些产业？"."""
+    corpus = tmp_path / "small"
+    corpus.mkdir()
+    (corpus / "zones.txt").write_text(
+        "一、片区\n\n北虹桥片区。以智慧绿色创新经济与制造服务经济为特色，重点发展汽车新势力、低碳新能源等产业。\n\n"
+        "南虹桥片区。重点发展高端医疗服务、生命科学临床转化等产业。\n",
+        encoding="utf-8",
+    )
+    return corpus
+
+
 class FakeEmbeddings(IndexEmbeddings):
     """Deterministic character-bigram hashing embedder: similar texts get similar vectors, no model needed."""
 

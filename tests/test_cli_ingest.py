@@ -6,21 +6,11 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from bot.cli import main
-
-
-def _corpus(tmp_path: Path) -> Path:
-    corpus = tmp_path / "small"
-    corpus.mkdir()
-    (corpus / "zones.txt").write_text(
-        "一、片区\n\n北虹桥片区。以智慧绿色创新经济与制造服务经济为特色，重点发展汽车新势力、低碳新能源等产业。\n\n"
-        "南虹桥片区。重点发展高端医疗服务、生命科学临床转化等产业。\n",
-        encoding="utf-8",
-    )
-    return corpus
+from tests.conftest import small_corpus
 
 
 def test_ingest_json_reports_counts(tmp_path: Path) -> None:
-    corpus = _corpus(tmp_path)
+    corpus = small_corpus(tmp_path)
     runner = CliRunner()
     result = runner.invoke(main, ["ingest", "--corpus", str(corpus), "--json"])
     assert result.exit_code == 0, result.output
@@ -32,7 +22,7 @@ def test_ingest_json_reports_counts(tmp_path: Path) -> None:
 
 
 def test_ingest_summary_line_and_skipped_file(tmp_path: Path) -> None:
-    corpus = _corpus(tmp_path)
+    corpus = small_corpus(tmp_path)
     (corpus / "bad.txt").write_bytes(b"\xff\xfe\x00\x00garbage" * 10)
     (corpus / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
     result = CliRunner().invoke(main, ["ingest", "--corpus", str(corpus)])
