@@ -19,7 +19,7 @@ REFUSAL = {
 LEAD = {"zh": "根据文件：", "en": "According to the documents (quoted in Chinese):"}
 
 _QUANTITY = re.compile(
-    r"多少|(?<!哪)几[个家场项年成倍份条类种所座名位次期批]|多大|多高|多快|多久|多长|规模|金额|数量|比例|比重|增幅|增速|税率|价格|租金|面积|"
+    r"多少|(?<!哪)几[个家场项年成倍份条类种所座名位次期批]|多大|多高|多快|多久|多长|规模|体量|量级|金额|数量|比例|比重|增幅|增速|税率|价格|租金|面积|"
     r"\bhow (many|much|big|large|fast|high)\b|\b(size|amount|number|figure|rate|percent|percentage|share|price|"
     r"cost|budget|revenue|value|growth)\b",
     re.IGNORECASE,
@@ -367,8 +367,9 @@ class Composer:
             if u.context.chunk.metadata.get("kind") == "catalogue_overview" and not listing:
                 u.coverage *= 0.85  # an overview lists names; prefer the passage about the thing
             u.score = u.coverage + 0.12 / u.context.rank
-            # A passage whose own heading names what is asked about is about it, not just mentioning it.
-            leaf = u.section.split(" › ")[-1]
+            # A passage whose own heading (or catalogue row's 发展方向) names what is asked about is about it,
+            # not just mentioning it.
+            leaf = f"{u.section.split(' › ')[-1]} {u.context.chunk.metadata.get('direction', '')}"
             u.score += 0.15 if any(self._covers(g, leaf) for g in specific) else 0.0
             u.score += 0.08 if quantity and figures(u.text) else 0.0
             u.score += 0.15 if when and _DATE.search(u.text) else 0.0

@@ -112,6 +112,13 @@ def test_a_phrase_with_two_readings_is_satisfied_by_either(assistant) -> None:
     assert "五百亿级" in answer.text
 
 
+def test_a_catalogue_row_is_about_its_direction(assistant) -> None:
+    # The overview names 免税购物经济 in a list; the row whose 发展方向 it is says what it means.
+    answer = assistant.ask("时尚新消费到2025年要做到什么量级？目录里的免税购物经济具体指啥？")
+    assert not answer.abstained, answer.reason
+    assert "离境退税" in answer.text and "千亿级" in answer.text
+
+
 def test_english_answers_carry_english_labels(assistant) -> None:
     answer = assistant.ask("Which zone is the exhibition economy in?")
     assert answer.lang == "en"
