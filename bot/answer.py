@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from bot.glossary import Glossary
@@ -120,7 +121,7 @@ class Composition:
     figure_gap: bool = False  # the top passages lacked the figure asked for (refused, or repaired from lower down)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Group:
     """One thing the question asks about, satisfied by any of its alternative document words."""
 
@@ -158,7 +159,7 @@ class _Unit:
         return str(self.context.chunk.metadata.get("section", ""))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Thresholds:
     """Answer-selection and refusal settings, calibrated on the reference set (`hqbot eval`)."""
 
@@ -229,6 +230,8 @@ class Composer:
         self.corpus_numbers = set(numbers(corpus_text))
         self.max_idf = math.log(1 + self.n_docs)
         self.thresholds = thresholds or Thresholds()
+        # The figure checks analyse each part of a question once per candidate sentence: analyse it once.
+        self._analysed = lru_cache(maxsize=4096)(self._analyse)
 
     # --- what the question asks ----------------------------------------------------------------
     def _idf(self, term: str) -> float:
@@ -240,6 +243,9 @@ class Composer:
     def groups(self, question: str, related: bool = True) -> list[_Group]:
         """The question's topic words as groups of alternatives (glossary terms bring their document words);
         words the documents never use are marked unknown."""
+        return list(self._analysed(question, related, self.thresholds))
+
+    def _analyse(self, question: str, related: bool, thresholds: Thresholds) -> tuple[_Group, ...]:
         groups: list[_Group] = []
         covered = [False] * len(question)
         # A phrase that names several terms ("how big": area or scale) is one group, satisfied by any of them.
@@ -255,7 +261,7 @@ class Composer:
             m = min(named, key=lambda x: self._idf(x.term.zh))  # the commoner specific reading labels the group
             alts = tuple(dict.fromkeys(a for x in ms for a in (x.term.zh, *x.term.zh_aliases, x.text)))
             general = all(x.term.kind == "general" for x in ms)
-            weight = self._idf(m.term.zh) * (self.thresholds.general if general else 1.0)
+            weight = self._idf(m.term.zh) * (thresholds.general if general else 1.0)
             rel = tuple(r for x in ms for r in x.term.related) if related else ()
             groups.append(_Group(m.term.zh, alts, weight, m.text, rel, general=general, kind=m.term.kind))
         rest = "".join(" " if c else ch for ch, c in zip(question, covered, strict=True))
@@ -272,14 +278,14 @@ class Composer:
                 weight = self._idf(term)
             else:
                 weight = self.max_idf * (
-                    self.thresholds.unknown_en
+                    thresholds.unknown_en
                     if term.isascii()
                     else 0.8
                     if term in nouns(question)
-                    else self.thresholds.unknown_zh_other
+                    else thresholds.unknown_zh_other
                 )
             groups.append(_Group(term, (term,), weight, term, known=known))
-        return groups
+        return tuple(groups)
 
     def missing_numbers(self, question: str) -> list[str]:
         """Numbers the question names that appear nowhere in the documents (e.g. a 2030 target)."""
@@ -443,9 +449,9 @@ class Composer:
             if not self.asks_quantity(part) and len(parts) > 1:
                 continue
             groups = [g for g in self.groups(part) if not _ASKING.fullmatch(g.text.lower())]
-            # The year and the measure word must meet in one passage: a 2025 target of 100 场 does not
-            # answer how many were held in 2021.
-            # Every number the part names (a glossary phrase such as "by 2025" may have taken it).
+            # Every number the part names (a glossary phrase such as "by 2025" may have taken it) and the
+            # measure word must meet in one passage: a 2025 target of 100 场 does not answer how many were
+            # held in 2021.
             years = [_Group(n, (n,), 0.0, n, number=True) for n in dict.fromkeys(numbers(part))]
             holding = [u for u in with_numbers if all(self._in_passage(g, u) for g in years)]
             if not holding:
