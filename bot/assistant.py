@@ -8,13 +8,14 @@ import time
 from collections import Counter
 from typing import Any
 
-from bot.answer import Answer, Composer, Context, Thresholds
+from bot.answer import Composer, Thresholds
 from bot.errors import IndexCorruptError, QuestionError, StoreUnavailableError
 from bot.followup import resolve
 from bot.glossary import load_glossary
 from bot.retrieve import HybridRetriever, Retrieved
 from bot.settings import Settings, load_settings
 from bot.text import has_control_chars, tokens
+from bot.types import Answer, Context
 from ingest.embed import IndexEmbeddings, load_embeddings
 from ingest.store import open_index
 

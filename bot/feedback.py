@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.answer import Answer
 from bot.text import has_control_chars
+from bot.types import Answer
 
 logger = logging.getLogger(__name__)
 

@@ -17,10 +17,11 @@ from typing import Any
 
 import yaml
 
-from bot.answer import REFUSAL, Answer, Citation
+from bot.answer import REFUSAL
 from bot.errors import LLMError
 from bot.settings import Settings
 from bot.text import sentences
+from bot.types import Answer, Citation
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.answer import Answer, Citation, Context
+from bot.types import Answer, Citation, Context
 
 CLOSEST = "Closest passages (not citations)"
 EMPTY_EVIDENCE = (

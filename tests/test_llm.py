@@ -5,8 +5,8 @@ import time
 
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 
-from bot.answer import Answer, Citation, Context
 from bot.llm import LLMAnswerer
+from bot.types import Answer, Citation, Context
 
 NORTH = "北虹桥片区。以智慧绿色创新经济与制造服务经济为特色，重点发展汽车新势力、低碳新能源等创新经济产业。"
 SOUTH = "南虹桥片区。重点发展高端医疗服务、生命科学临床转化、时尚新消费等产业。"

@@ -1,0 +1,91 @@
+"""The engine's typed results, imported by the web app, feedback, the LLM answerer and evals."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.retrieve import Retrieved
+
+
+@dataclass(frozen=True)
+class Context:
+    """A retrieved passage as returned with an answer."""
+
+    chunk_id: str
+    text: str
+    score: float
+    source: str
+    title: str
+    section: str
+    kind: str
+
+    @classmethod
+    def of(cls, r: Retrieved) -> Context:
+        m = r.chunk.metadata
+        return cls(
+            r.chunk_id,
+            r.chunk.text,
+            round(r.score, 6),
+            str(m.get("source", "")),
+            str(m.get("title", "")),
+            str(m.get("section", "")),
+            str(m.get("kind", "")),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A cited passage: `quote` is a verbatim substring of `text`, the chunk it comes from."""
+
+    n: int
+    chunk_id: str
+    source: str
+    title: str
+    section: str
+    quote: str
+    text: str
+    score: float
+    section_en: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Answer:
+    """What the bot says, with its evidence on separate channels."""
+
+    question: str
+    text: str
+    citations: list[Citation]
+    abstained: bool
+    contexts: list[Context]
+    latency_ms: float = 0.0
+    lang: str = "zh"
+    resolved_question: str = ""
+    notice: str | None = None
+    terms: list[tuple[str, str]] = field(default_factory=list)
+    support: float = 0.0
+    reason: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON of `hqbot ask --json` and the web API."""
+        return {
+            "question": self.question,
+            "resolved_question": self.resolved_question,
+            "answer": self.text,
+            "abstained": self.abstained,
+            "lang": self.lang,
+            "citations": [c.to_json() for c in self.citations],
+            "contexts": [c.to_json() for c in self.contexts],
+            "terms": [{"zh": zh, "en": en} for zh, en in self.terms],
+            "notice": self.notice,
+            "support": round(self.support, 4),
+            "refusal_reason": self.reason,
+            "latency_ms": round(self.latency_ms, 1),
+        }
