@@ -1,21 +1,31 @@
-"""The assistant: `ask(question, history=None) -> Answer`, with the model, index and keyword index loaded once."""
+"""The assistant: `ask(question, history=None) -> Answer`, running the engine's stages in order.
+
+analyse (bot/qa/analyse.py) → retrieve (retrieve.py) → rerank (rerank.py) → select (select.py) →
+check (check.py) → render (render.py). The model, the index and the keyword index are loaded once.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
-from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
-from bot.answer import Composer, Thresholds
 from bot.errors import IndexCorruptError, QuestionError, StoreUnavailableError
-from bot.followup import resolve
-from bot.glossary import load_glossary
-from bot.retrieve import HybridRetriever, Retrieved
+from bot.qa.analyse import Analyser, QueryAnalysis
+from bot.qa.check import check
+from bot.qa.config import EngineConfig
+from bot.qa.glossary import Glossary, load_glossary
+from bot.qa.render import message, render
+from bot.qa.rerank import rerank
+from bot.qa.retrieve import HybridRetriever, Retrieved
+from bot.qa.select import Selection, Selector
+from bot.qa.text import add_words, has_control_chars
+from bot.qa.vocabulary import Vocabulary
 from bot.settings import Settings, load_settings
-from bot.text import has_control_chars, tokens
-from bot.types import Answer, Context
+from bot.types import Answer, Context, Refusal, RefusalCode
 from ingest.embed import IndexEmbeddings, load_embeddings
 from ingest.store import open_index
 
@@ -30,18 +40,33 @@ def check_question(question: object, max_chars: int) -> str:
         raise QuestionError(f"The question is {len(question):,} characters long; the limit is {max_chars:,}.")
     if has_control_chars(question):
         raise QuestionError("The question contains control characters; remove them and ask again.")
-    if _unencodable(question):
-        raise QuestionError("The question contains broken characters (lone surrogates); retype it and ask again.")
+    try:
+        question.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: valid in JSON and Python strings, not in UTF-8
+        raise QuestionError(
+            "The question contains broken characters (lone surrogates); retype it and ask again."
+        ) from None
     return question.strip()
 
 
-def _unencodable(text: str) -> bool:
-    """True for lone surrogates (valid in JSON and Python strings, not in UTF-8): they crash the tokenizers."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
+@dataclass(frozen=True)
+class Engine:
+    """The stages built over one index: everything that depends on its chunks."""
+
+    analyser: Analyser
+    retriever: HybridRetriever
+    selector: Selector
+
+    @classmethod
+    def build(cls, settings: Settings, embeddings: IndexEmbeddings, glossary: Glossary, config: EngineConfig) -> Engine:
+        index = open_index(settings)
+        collection = index.require(embeddings.model_id)
+        chunks = index.chunks(collection)
+        add_words(glossary.chinese_terms)
+        vocabulary = Vocabulary.of(f"{c.metadata.get('section', '')}\n{c.text}" for c in chunks)
+        analyser = Analyser(glossary, vocabulary, config)
+        retriever = HybridRetriever.build(index, collection, embeddings, analyser, chunks, k=settings.top_k)
+        return cls(analyser, retriever, Selector(analyser))
 
 
 class Assistant:
@@ -52,47 +77,43 @@ class Assistant:
         settings: Settings | None = None,
         *,
         embeddings: IndexEmbeddings | None = None,
-        thresholds: Thresholds | None = None,
+        config: EngineConfig | None = None,
         llm: Any = None,
     ) -> None:
         self.settings = settings or load_settings()
         self.embeddings = embeddings or load_embeddings(self.settings.embeddings)
         self.glossary = load_glossary(self.settings.glossary)
-        self._thresholds = thresholds
+        self.config = config or EngineConfig()
         self._stale = False  # set when the store failed a request: the next `ask` reopens it
         self._reload_lock = threading.Lock()
-        self._load()
+        self.engine = Engine.build(self.settings, self.embeddings, self.glossary, self.config)
         self.llm = llm
         if self.llm is None and self.settings.llm_enabled:
             from bot.llm import LLMAnswerer
 
             self.llm = LLMAnswerer.from_settings(self.settings)
 
-    def _load(self) -> None:
-        """Open the index and build the retriever and the composer over its chunks."""
-        self.index = open_index(self.settings)
-        self.collection = self.index.require(self.embeddings.model_id)
-        self.retriever = HybridRetriever.build(
-            self.index, self.collection, self.embeddings, self.glossary, k=self.settings.top_k
+    def with_config(self, **changes: Any) -> Assistant:
+        """A new assistant over the same model and index with some engine settings changed (calibration)."""
+        return Assistant(
+            self.settings, embeddings=self.embeddings, config=dataclasses.replace(self.config, **changes), llm=self.llm
         )
-        chunks = self.retriever.chunks
-        doc_freq: Counter[str] = Counter()
-        for c in chunks:
-            doc_freq.update(set(tokens(f"{c.metadata.get('section', '')}\n{c.text}")))
-        corpus_text = "\n".join(f"{c.metadata.get('section', '')}\n{c.text}" for c in chunks)
-        self.composer = Composer(self.glossary, dict(doc_freq), len(chunks), corpus_text, self._thresholds)
 
     def _reconnect(self) -> None:
         """After a store failure, reopen the index (a restarted server, a rebuilt index) before answering."""
         with self._reload_lock:
             if self._stale:
-                self._load()  # raises the same one-sentence error while the store is still down
+                self.engine = Engine.build(self.settings, self.embeddings, self.glossary, self.config)
                 self._stale = False
                 logger.info("Reconnected to the index.")
 
     @property
     def chunk_count(self) -> int:
-        return len(self.retriever.chunks)
+        return len(self.engine.retriever.chunks)
+
+    def section_en(self, section: str) -> str:
+        """The section path with the glossary's English labels beside the Chinese names."""
+        return self.glossary.section_en(section)
 
     def ask(self, question: str, history: list[dict[str, str]] | None = None) -> Answer:
         """Answer a question (with the chat so far, for follow-ups) from cited, verbatim passages."""
@@ -100,66 +121,73 @@ class Assistant:
         question = check_question(question, self.settings.max_question_chars)
         if self._stale:
             self._reconnect()
-        retriever, composer = self.retriever, self.composer
-        resolved = resolve(question, history, self.glossary)
-        plan = retriever.plan(resolved)
+        engine, c = self.engine, self.config
+        analysis = engine.analyser.analyse(question, history)
         try:
-            candidates = retriever.retrieve(plan, k=composer.thresholds.pool)
+            candidates = engine.retriever.retrieve(analysis, k=c.pool)
         except (StoreUnavailableError, IndexCorruptError):
             self._stale = True  # no keyword-only fallback: say the store is down rather than answer half-blind
             raise
-        retrieved = composer.rerank(plan, candidates, max(self.settings.top_k, composer.thresholds.contexts))
-        composed = composer.compose(plan, retrieved)
+        ranked = rerank(analysis, candidates, max(self.settings.top_k, c.contexts), c)
+        selection = engine.selector.select(analysis, ranked)
+        refusal = check(analysis, selection, engine.selector)
         found: list[Retrieved] = []
-        if composed.figure_gap:
-            # "How many …": the figure may sit in a passage that says less about the topic; look for it.
-            asking = [p for p in plan.parts if composer.asks_quantity(p)] or [plan.question]
-            extra = retriever.figure_search(asking, {r.chunk_id for r in retrieved[: composer.thresholds.contexts]})
-            for rank, r in enumerate(extra, composer.thresholds.contexts + 1):
-                r.rank = rank
-            retried = composer.compose(plan, retrieved, extra) if extra else composed
-            if not retried.abstained:
-                cited = {c.chunk_id for c in retried.citations}
-                found = [r for r in extra if r.chunk_id in cited]
-                composed = retried
-        text, citations, abstained = composed.text, composed.citations, composed.abstained
-        terms: list[tuple[str, str]] = []
-        if plan.lang == "en":
-            cited = "\n".join(c.quote for c in citations) if citations else ""
-            terms = [(t.zh, t.en) for t in self.glossary.terms_in(cited)]
-            if terms and not abstained:
-                text += "\n\nKey terms: " + "; ".join(f"{zh} = {en}" for zh, en in terms)
-        answer = Answer(
-            question=question,
-            text=text,
-            citations=citations,
-            abstained=abstained,
-            contexts=[Context.of(r) for r in [*retrieved[: self.settings.top_k], *found]],
-            lang=plan.lang,
-            resolved_question=resolved,
-            terms=terms,
-            support=composed.support,
-            reason=composed.reason,
-        )
-        if self.llm is not None and not abstained:
+        if selection.repaired or (refusal is not None and refusal.code is RefusalCode.FIGURE_MISSING):
+            selection, refusal, found = self._look_for_figure(analysis, ranked, selection, refusal)
+        answer = self._answer(question, analysis, ranked, selection, refusal, found)
+        if self.llm is not None and not answer.abstained:
             answer = self.llm.rewrite(answer, history)
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer
 
+    def _look_for_figure(
+        self, analysis: QueryAnalysis, ranked: list[Retrieved], selection: Selection, refusal: Refusal | None
+    ) -> tuple[Selection, Refusal | None, list[Retrieved]]:
+        """ "How many …": the figure may sit in a passage that says less about the topic; search passages
+        with figures by keywords and select again with them."""
+        engine, c = self.engine, self.config
+        asking = [p for p in analysis.parts if p.asks_figure] or [analysis.whole]
+        extra = engine.retriever.figure_search(asking, {r.chunk_id for r in ranked[: c.contexts]})
+        if not extra:
+            return selection, refusal, []
+        for rank, r in enumerate(extra, c.contexts + 1):
+            r.rank = rank
+        retried = engine.selector.select(analysis, ranked, extra)
+        again = check(analysis, retried, engine.selector)
+        if again is not None:
+            return selection, refusal, []
+        cited = {u.context.chunk_id for u in retried.chosen}
+        return retried, None, [r for r in extra if r.chunk_id in cited]
 
-_default: Assistant | None = None
-_default_lock = threading.Lock()
-
-
-def default_assistant() -> Assistant:
-    """The process-wide assistant, created on first use."""
-    global _default
-    with _default_lock:
-        if _default is None:
-            _default = Assistant()
-        return _default
-
-
-def ask(question: str, history: list[dict[str, str]] | None = None) -> Answer:
-    """Answer a question with the process-wide assistant."""
-    return default_assistant().ask(question, history)
+    def _answer(
+        self,
+        question: str,
+        analysis: QueryAnalysis,
+        ranked: list[Retrieved],
+        selection: Selection,
+        refusal: Refusal | None,
+        found: list[Retrieved],
+    ) -> Answer:
+        lang = analysis.lang
+        if refusal is None:
+            text, citations = render(lang, selection.chosen, self.section_en)
+        else:
+            text, citations = message("refusal", lang), []
+        terms: list[tuple[str, str]] = []
+        if lang == "en":
+            cited = "\n".join(c.quote for c in citations)
+            terms = [(t.zh, t.en) for t in self.glossary.terms_in(cited)] if cited else []
+            if terms and refusal is None:
+                text += f"\n\n{message('key_terms', lang)}: " + "; ".join(f"{zh} = {en}" for zh, en in terms)
+        return Answer(
+            question=question,
+            text=text,
+            citations=citations,
+            abstained=refusal is not None,
+            contexts=[Context.of(r) for r in [*ranked[: self.settings.top_k], *found]],
+            lang=lang,
+            resolved_question=analysis.reading.text if analysis.reading.resolved else question,
+            terms=terms,
+            support=selection.support,
+            refusal=refusal,
+        )

@@ -196,7 +196,9 @@ def candidates(source: Path, out_path: Path) -> None:
     multiple=True,
     help="JSONL eval set(s) (default: evals/reference.jsonl; repeat the option for several).",
 )
-@click.option("--param", "parameter", default="support", show_default=True, help="A field of Thresholds.")
+@click.option(
+    "--param", "parameter", default="support", show_default=True, help="A field of EngineConfig (bot/qa/config.py)."
+)
 @click.option("--values", default=None, help="Comma-separated values (default: 0.3 to 0.6 by 0.05).")
 @friendly
 def calibrate(datasets: tuple[Path, ...], parameter: str, values: str | None) -> None:
@@ -213,9 +215,9 @@ def calibrate(datasets: tuple[Path, ...], parameter: str, values: str | None) ->
     except ValueError:
         _fail(f"--values must be comma-separated numbers, not {values!r}.")
     assistant = Assistant(load_settings())
-    current = getattr(assistant.composer.thresholds, parameter, None)
+    current = getattr(assistant.config, parameter, None)
     if not isinstance(current, float):
-        _fail(f"{parameter!r} is not a numeric answer threshold; see Thresholds in bot/answer.py.")
+        _fail(f"{parameter!r} is not a numeric answer threshold; see EngineConfig in bot/qa/config.py.")
     rows = sweep(assistant, load_sets(list(datasets) or [DEFAULT_SET]), parameter, grid)
     click.echo(table(rows, parameter, current))
 

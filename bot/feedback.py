@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.text import has_control_chars
+from bot.qa.text import has_control_chars
 from bot.types import Answer
 
 logger = logging.getLogger(__name__)

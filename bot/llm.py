@@ -10,18 +10,17 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import re
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bot.answer import REFUSAL
 from bot.errors import LLMError
+from bot.qa.render import message
 from bot.settings import Settings
-from bot.text import sentences
 from bot.types import Answer, Citation
+from ingest.units import sentence_spans
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +31,7 @@ _POOL = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix=
 
 def _best_quote(text: str, claim: str) -> str:
     """The sentence of a passage that shares most characters with the model's sentence citing it."""
-    spans = sentences(text) or [(0, len(text))]
+    spans = [(s.start, s.end) for s in sentence_spans(text)] or [(0, len(text))]
     claim_chars = set(claim)
     a, b = max(spans, key=lambda s: len(set(text[s[0] : s[1]]) & claim_chars))
     return text[a:b].strip()
@@ -69,7 +68,7 @@ class LLMAnswerer:
         passages = "\n".join(f"[{i}] ({c.section}) {c.text}" for i, c in enumerate(answer.contexts, 1))
         turns = "\n".join(f"{t.get('role')}: {t.get('content')}" for t in (history or [])[-4:]) or "(none)"
         language = "English" if answer.lang == "en" else "Chinese"
-        system = self.prompt["system"].format(refusal=REFUSAL[answer.lang], language=language)
+        system = self.prompt["system"].format(refusal=message("refusal", answer.lang), language=language)
         user = self.prompt["user"].format(passages=passages, history=turns, question=answer.question)
         return [("system", system), ("human", user)]
 
@@ -77,7 +76,7 @@ class LLMAnswerer:
         """Map the model's [n] markers to passages, drop the ones that do not map, build citations."""
         n_contexts = len(answer.contexts)
         text = _MARKER.sub(lambda m: m.group(0) if 1 <= int(m.group(1)) <= n_contexts else "", text).strip()
-        if not text or REFUSAL[answer.lang] in text:
+        if not text or message("refusal", answer.lang) in text:
             return answer  # the model declined or said nothing: keep the extractive answer
         citations: list[Citation] = []
         for sentence_match in re.finditer(r"[^。！？.!?\n]+[。！？.!?]?\s*(?:\[\d+\]\s*)+", text):
@@ -118,12 +117,3 @@ class LLMAnswerer:
                 answer, notice=f"The LLM endpoint failed ({type(exc).__name__}); showing the extractive answer."
             )
         return self._finish(answer, str(getattr(reply, "content", reply)))
-
-    def stream(self, answer: Answer, history: list[dict[str, str]] | None = None) -> Iterator[str]:
-        """Yield the LLM's answer token by token; on failure yield the extractive answer and a notice."""
-        try:
-            for chunk in self.chat_model.stream(self.messages(answer, history)):
-                yield str(getattr(chunk, "content", chunk))
-        except Exception as exc:  # any endpoint failure falls back
-            logger.info("LLM stream failed: %s", type(exc).__name__)  # its text may echo the API key
-            yield f"\n\n(The LLM endpoint failed ({type(exc).__name__}); extractive answer below.)\n\n{answer.text}"

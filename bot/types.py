@@ -3,10 +3,34 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bot.retrieve import Retrieved
+    from bot.qa.retrieve import Retrieved
+
+
+class RefusalCode(StrEnum):
+    """Why the documents cannot answer a question (the first check that failed)."""
+
+    NO_EVIDENCE = "no_evidence"  # no retrieved sentence shares a topic word with the question
+    UNKNOWN_NUMBER = "unknown_number"  # it names a number the documents never mention (a 2030 target)
+    UNKNOWN_FIGURE_TOPIC = "unknown_figure_topic"  # a figure about something the documents never name
+    UNKNOWN_TOPIC = "unknown_topic"  # several things the documents never name
+    LOW_SUPPORT = "low_support"  # the evidence covers too little of the question
+    NOTHING_SPECIFIC = "nothing_specific"  # nothing specific that the documents discuss is matched
+    FIGURE_MISSING = "figure_missing"  # it asks for a figure and no cited sentence gives one
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A typed refusal: the code decides, the detail explains (in English, for logs and the evidence panel)."""
+
+    code: RefusalCode
+    detail: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"code": str(self.code), "detail": self.detail}
 
 
 @dataclass(frozen=True)
@@ -71,7 +95,12 @@ class Answer:
     notice: str | None = None
     terms: list[tuple[str, str]] = field(default_factory=list)
     support: float = 0.0
-    reason: str | None = None
+    refusal: Refusal | None = None
+
+    @property
+    def reason(self) -> str | None:
+        """Why the bot refused, in one line (None when it answered)."""
+        return self.refusal.detail if self.refusal else None
 
     def to_json(self) -> dict[str, Any]:
         """The JSON of `hqbot ask --json` and the web API."""
@@ -87,5 +116,6 @@ class Answer:
             "notice": self.notice,
             "support": round(self.support, 4),
             "refusal_reason": self.reason,
+            "refusal_code": str(self.refusal.code) if self.refusal else None,
             "latency_ms": round(self.latency_ms, 1),
         }

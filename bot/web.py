@@ -211,7 +211,7 @@ class WebBot:
         assistant = self._ready()
         answer = assistant.ask(question, chat.history)
         index = len(chat.messages)  # where the reply goes
-        evidence = evidence_html(answer, titles_en=self.titles_en, section_en=assistant.composer.section_en)
+        evidence = evidence_html(answer, titles_en=self.titles_en, section_en=assistant.section_en)
         chat.answers[index] = answer_entry(answer, chat.history)
         chat.evidence[index] = evidence
         chat.history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]

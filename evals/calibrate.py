@@ -36,26 +36,23 @@ class TradeOff:
 
 
 def sweep(assistant: Any, items: list[EvalItem], parameter: str, values: list[float]) -> list[TradeOff]:
-    """Ask every item once per value of `parameter` (a field of `bot.answer.Thresholds`)."""
-    base = assistant.composer.thresholds
-    if parameter not in {f.name for f in dataclasses.fields(base)}:
-        raise ValueError(f"{parameter!r} is not an answer threshold; see bot/answer.py Thresholds.")
+    """Ask every item once per value of `parameter` (a field of `bot.qa.config.EngineConfig`), each value
+    with a fresh assistant over the same model and index."""
+    if parameter not in {f.name for f in dataclasses.fields(assistant.config)}:
+        raise ValueError(f"{parameter!r} is not an answer threshold; see EngineConfig in bot/qa/config.py.")
     rows = []
-    try:
-        for value in values:
-            assistant.composer.thresholds = dataclasses.replace(base, **{parameter: value})
-            refused = answered = found = 0
-            for item in items:
-                answer = assistant.ask(item.question, item.history)
-                if item.answerable:
-                    refused += answer.abstained
-                    found += (not answer.abstained) and facts_in(item.must_include, answer.text)
-                else:
-                    answered += not answer.abstained
-            n_ans = sum(i.answerable for i in items)
-            rows.append(TradeOff(value, n_ans, refused, len(items) - n_ans, answered, found / n_ans if n_ans else 0.0))
-    finally:
-        assistant.composer.thresholds = base
+    for value in values:
+        trial = assistant.with_config(**{parameter: value})
+        refused = answered = found = 0
+        for item in items:
+            answer = trial.ask(item.question, item.history)
+            if item.answerable:
+                refused += answer.abstained
+                found += (not answer.abstained) and facts_in(item.must_include, answer.text)
+            else:
+                answered += not answer.abstained
+        n_ans = sum(i.answerable for i in items)
+        rows.append(TradeOff(value, n_ans, refused, len(items) - n_ans, answered, found / n_ans if n_ans else 0.0))
     return rows
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.text import is_chinese
+from bot.qa.text import is_chinese
 from evals.dataset import CATEGORIES, DatasetError
 
 TODO = "TODO"

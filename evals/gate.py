@@ -21,9 +21,10 @@ DEFAULT_TOLERANCES: dict[str, float] = {
     "verbatim_citation_rate": 0.0,
     "abstain_on_unanswerable": 0.0,
     "false_abstain_rate": 0.02,
-    "latency_p50_ms": 300.0,
-    "latency_p95_ms": 1000.0,
 }
+#: Metrics shown beside the gate but never failing it: speed varies with the machine's load (`hqbot bench`
+#: measures it on a quiet machine), and a gate that fails on a busy CI runner is a flaky test.
+INFORMATIONAL = ("latency_p50_ms", "latency_p95_ms")
 
 
 class BaselineError(HqbotError):
@@ -43,6 +44,8 @@ class GateRow:
 
     @property
     def passed(self) -> bool:
+        if self.metric in INFORMATIONAL:
+            return True
         if METRICS[self.metric]:
             return self.current >= self.baseline - self.tolerance - 1e-9
         return self.current <= self.baseline + self.tolerance + 1e-9
@@ -74,7 +77,8 @@ def format_rows(rows: list[GateRow]) -> str:
     lines = [f"{'metric':<26}{'current':>10}{'baseline':>10}{'delta':>10}  pass"]
     for r in rows:
         lines.append(
-            f"{r.metric:<26}{r.current:>10.4g}{r.baseline:>10.4g}{r.delta:>+10.4g}  {'ok' if r.passed else 'FAIL'}"
+            f"{r.metric:<26}{r.current:>10.4g}{r.baseline:>10.4g}{r.delta:>+10.4g}  "
+            + ("info" if r.metric in INFORMATIONAL else "ok" if r.passed else "FAIL")
         )
     return "\n".join(lines)
 

@@ -55,8 +55,8 @@ def cells(text: str) -> list[tuple[str, str]]:
 
 
 def quotable_spans(text: str, kind: str) -> list[Span]:
-    """What an answer may quote from a chunk: its sentences, or a catalogue row whole."""
-    if kind == "catalogue_row":
+    """What an answer may quote from a chunk: its sentences, or a catalogue record (a row, an overview) whole."""
+    if kind.startswith("catalogue"):
         return [Span(0, len(text.rstrip()))] if text.strip() else []
     return sentence_spans(text)
 

@@ -96,3 +96,25 @@ def real_assistant(real_settings):
     from bot.assistant import Assistant
 
     return Assistant(real_settings)
+
+
+@pytest.fixture(scope="session")
+def glossary():
+    """The bundled glossary."""
+    from bot.qa.glossary import load_glossary
+
+    return load_glossary(CORPUS / "glossary.yaml")
+
+
+@pytest.fixture(scope="session")
+def analyser(glossary):
+    """An analyser over the bundled corpus's chunks (no index, no model: chunked in memory)."""
+    from bot.qa.analyse import Analyser
+    from bot.qa.config import EngineConfig
+    from bot.qa.text import add_words
+    from bot.qa.vocabulary import Vocabulary
+    from ingest.pipeline import chunk_corpus
+
+    chunks, _, _ = chunk_corpus(CORPUS)
+    add_words(glossary.chinese_terms)
+    return Analyser(glossary, Vocabulary.of(c.embed_text for c in chunks), EngineConfig())

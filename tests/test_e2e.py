@@ -47,7 +47,9 @@ def test_two_section_question_cites_both(real_assistant) -> None:
 
 def test_every_chunk_fits_the_model_window(real_assistant) -> None:
     model = load_embeddings()
-    longest = max(model.count_tokens(c.metadata["section"] + "\n" + c.text) for c in real_assistant.retriever.chunks)
+    longest = max(
+        model.count_tokens(c.metadata["section"] + "\n" + c.text) for c in real_assistant.engine.retriever.chunks
+    )
     assert longest <= 512
 
 

@@ -26,9 +26,9 @@ def test_reference_set_passes_the_committed_gate(real_settings, real_assistant, 
 
 
 def test_a_broken_retriever_fails_the_gate(real_settings, real_assistant, tmp_path: Path, monkeypatch) -> None:
-    from bot.retrieve import HybridRetriever
+    from bot.qa.retrieve import HybridRetriever
 
-    chunks = real_assistant.retriever.chunks
+    chunks = real_assistant.engine.retriever.chunks
     original = HybridRetriever.retrieve
 
     def broken(self, question, k=None):  # the right number of passages, always the same unrelated ones

@@ -1,54 +1,100 @@
-"""Follow-up questions resolved against the previous user turn."""
+"""Conversation: a question leans on the previous turn only when it cannot stand on its own (one test per
+class of question)."""
 
 import pytest
 
-from bot.followup import is_elliptical, last_user_turn, resolve
-from bot.glossary import load_glossary
-from tests.conftest import CORPUS
+from bot.qa.followup import read, read_turn, user_turns
 
 
-@pytest.fixture(scope="module")
-def glossary():
-    return load_glossary(CORPUS / "glossary.yaml")
-
-
-def _history(question: str) -> list[dict[str, str]]:
-    return [{"role": "user", "content": question}, {"role": "assistant", "content": "……"}]
+def _history(*questions: str) -> list[dict[str, str]]:
+    turns = []
+    for q in questions:
+        turns += [{"role": "user", "content": q}, {"role": "assistant", "content": "……"}]
+    return turns
 
 
 @pytest.mark.parametrize(
-    ("previous", "follow_up", "resolved"),
+    ("previous", "question", "reading"),
     [
         ("南虹桥片区重点发展哪些产业？", "那北虹桥呢？", "北虹桥片区重点发展哪些产业？"),
         ("北虹桥片区依托什么、主要发展啥？", "东虹桥那边呢？", "东虹桥片区依托什么、主要发展啥？"),
         ("What's East Hongqiao focused on?", "And the west zone?", "What's west zone focused on?"),
+        ("What are Hongqiao's 2025 targets?", "What about by 2035?", "What are Hongqiao's 2035 targets?"),
     ],
 )
-def test_a_bare_new_subject_replaces_the_old_one(glossary, previous, follow_up, resolved) -> None:
-    assert resolve(follow_up, _history(previous), glossary) == resolved
+def test_a_bare_subject_takes_the_place_of_the_previous_one(analyser, previous, question, reading) -> None:
+    r = read_turn(question, previous, analyser)
+    assert (r.text, r.kind, r.resolved) == (reading, "subject", True)
 
 
-def test_other_follow_ups_are_joined_to_the_previous_question(glossary) -> None:
-    out = resolve("Who got copies?", _history("When was notice No. 76 issued?"), glossary)
-    assert out == "When was notice No. 76 issued? Who got copies?"
+def test_a_bare_phrase_without_a_same_kind_subject_asks_the_previous_question_about_it(analyser) -> None:
+    r = read_turn("智慧出行那块呢？", "目录里汽车新势力的核心零部件关注哪些？", analyser)
+    assert r.kind == "subject" and r.text.startswith("目录里汽车新势力的核心零部件关注哪些？") and "智慧出行" in r.text
 
 
-def test_self_contained_questions_are_left_alone(glossary) -> None:
-    q = "Which zone is meant for smart manufacturing?"
-    assert resolve(q, _history("What is the GDP target?"), glossary) == q
-    assert resolve("那北虹桥呢？", None, glossary) == "那北虹桥呢？"
+@pytest.mark.parametrize(
+    ("previous", "question"),
+    [
+        ("北虹桥片区主要发展什么？", "它的定位是什么？"),
+        ("北虹桥片区主要发展什么？", "该片区依托哪些平台？"),
+        ("Tell me about the North Hongqiao zone.", "What are its main platforms?"),
+        ("What does the catalogue list for the exhibition sector?", "What's meant by the smart one?"),
+    ],
+)
+def test_a_pronoun_is_read_with_the_question_it_refers_to(analyser, previous, question) -> None:
+    r = read_turn(question, previous, analyser)
+    assert r.kind == "pronoun" and r.text == f"{analyser.normalize(previous)} {analyser.normalize(question)}"
 
 
-def test_history_formats_and_ellipsis() -> None:
-    assert last_user_turn([["第一问", "答"], ["第二问", "答"]]) == "第二问"
-    assert last_user_turn([{"role": "assistant", "content": "hi"}]) is None
-    assert is_elliptical("那北虹桥呢？") and is_elliptical("And the west zone?")
-    assert not is_elliptical("北虹桥片区重点发展哪些产业？")
+def test_a_follow_up_that_opens_and_refers_back_keeps_the_previous_frame(analyser) -> None:
+    previous = "Which pharma and biotech companies are already in the CBD?"
+    r = read_turn("and which foreign hospitals are there?", previous, analyser)
+    assert r.kind == "pronoun" and r.text.startswith(previous)
 
 
-def test_a_short_question_without_a_subject_leans_on_the_previous_turn(glossary) -> None:
-    assert is_elliptical("依托的是哪些载体？", glossary) and not is_elliptical("依托的是哪些载体？")
-    out = resolve("依托的是哪些载体？", _history("北虹乔片区主要发展什么？"), glossary)
-    assert out.startswith("北虹桥片区主要发展什么？") and out.endswith("依托的是哪些载体？")
-    # A short question that names its own subject stands alone.
-    assert not is_elliptical("数字新经济有哪些方向？", glossary)
+@pytest.mark.parametrize(
+    ("previous", "question"),
+    [
+        ("北虹乔片区主要发展什么？", "依托的是哪些载体？"),
+        ("What does the catalogue list for the exhibition sector?", "Which companies are there already?"),
+    ],
+)
+def test_a_short_question_with_no_topic_of_its_own_is_read_with_the_previous_one(analyser, previous, question):
+    r = read_turn(question, previous, analyser)
+    assert r.kind == "topicless" and r.text.endswith(analyser.normalize(question))
+    assert analyser.normalize(previous) in r.text
+
+
+@pytest.mark.parametrize(
+    ("previous", "question"),
+    [
+        ("Is there a bonded zone planned at Hongqiao?", "What does 4311 mean?"),
+        ("What does the plan say about digital trade?", "Are there targets for tax revenue?"),
+        ("What is planned for the exhibition centre?", "Is there anything about talent policy?"),
+        ("生命新科技包括哪些细分领域？", "这个规划什么时候发布的？"),
+        ("北虹桥片区重点发展哪些产业？", "那4311目标具体指什么？"),
+        ("What is the GDP target?", "What does it say about digital trade?"),
+        ("会展经济有什么目标？", "会展经济这块规划里主要想做啥？"),
+        ("What is the GDP target?", "Which zone is meant for smart manufacturing?"),
+        ("北虹桥片区重点发展哪些产业？", "税收多少？"),
+    ],
+)
+def test_a_complete_question_after_an_unrelated_one_is_answered_as_asked(analyser, previous, question) -> None:
+    r = read_turn(question, previous, analyser)
+    assert (r.text, r.kind, r.resolved) == (question, "asked", False)
+
+
+def test_without_history_every_question_is_read_as_asked(analyser) -> None:
+    assert read("那北虹桥呢？", None, analyser).text == "那北虹桥呢？"
+    assert read("那北虹桥呢？", [{"role": "assistant", "content": "hi"}], analyser).kind == "asked"
+
+
+def test_each_earlier_turn_is_read_with_the_ones_before_it(analyser) -> None:
+    history = _history("南虹桥片区重点发展哪些产业？", "那北虹桥呢？")
+    assert read("东虹桥呢？", history, analyser).text == "东虹桥片区重点发展哪些产业？"
+
+
+def test_history_formats() -> None:
+    assert user_turns([["第一问", "答"], ["第二问", "答"]]) == ["第一问", "第二问"]
+    assert user_turns([{"role": "assistant", "content": "hi"}, {"role": "user", "content": " "}]) == []
+    assert user_turns(None) == []

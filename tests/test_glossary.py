@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import ConfigError
-from bot.glossary import load_glossary
+from bot.qa.glossary import load_glossary
 from tests.conftest import CORPUS
 
 

@@ -75,13 +75,6 @@ def test_prompt_holds_the_numbered_passages_and_the_refusal() -> None:
     assert "Question: Which zone focuses on EVs?" in user
 
 
-def test_stream_yields_tokens_and_falls_back() -> None:
-    tokens = list(LLMAnswerer(GenericFakeChatModel(messages=iter(["北虹桥 focuses on cars [1]"]))).stream(_answer()))
-    assert len(tokens) > 1 and "".join(tokens) == "北虹桥 focuses on cars [1]"
-    fallback = "".join(LLMAnswerer(BrokenModel(messages=iter([]))).stream(_answer()))
-    assert "failed (ConnectionError)" in fallback and NORTH in fallback
-
-
 def test_from_settings_builds_an_openai_compatible_client() -> None:
     from bot.settings import load_settings
 

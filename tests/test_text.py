@@ -1,6 +1,6 @@
-"""Text utilities: Chinese-aware tokens, question parts, sentences as verbatim spans."""
+"""Text utilities: Chinese-aware tokens, question parts, numbers and figures, normalisation."""
 
-from bot.text import content_terms, figures, is_chinese, normalize_query, sentences, split_parts, tokens
+from bot.qa.text import content_terms, figures, is_chinese, normalize_query, split_parts, tokens
 
 
 def test_tokens_mix_words_and_inner_bigrams() -> None:
@@ -16,6 +16,14 @@ def test_language_and_normalisation() -> None:
     assert normalize_query("２５年的目标") == "2025年的目标"
     assert normalize_query("21年税收") == "2021年税收"
     assert normalize_query("151.4年") == "151.4年"
+    assert normalize_query("到25年底") == "到2025年底"
+
+
+def test_a_span_of_years_is_not_a_year() -> None:
+    # "成立10年了，未来30年" counts years; it names no year 2010 or 2030.
+    assert normalize_query("成立10年了，未来30年会怎样？") == "成立10年了,未来30年会怎样？"  # NFKC: ，→ ,
+    assert normalize_query("20年内有什么变化") == "20年内有什么变化"
+    assert normalize_query("从21年到25年") == "从2021年到2025年"
 
 
 def test_question_parts() -> None:
@@ -32,16 +40,10 @@ def test_content_terms_drop_question_words() -> None:
     assert "rents" in content_terms("What are office rents like?")
 
 
-def test_sentences_are_verbatim_spans() -> None:
-    text = "细分领域：北斗导航\n发展重点：实施“北斗+”战略，重点发展面向车联网。然后“引进来、走出去”。"
-    spans = [text[a:b] for a, b in sentences(text)]
-    assert spans == ["细分领域：北斗导航", "发展重点：实施“北斗+”战略，重点发展面向车联网。", "然后“引进来、走出去”。"]
-
-
 def test_teaching_the_segmenter_twice_changes_nothing() -> None:
     import jieba
 
-    from bot.text import add_words
+    from bot.qa.text import add_words
 
     add_words(["北虹桥片区", "汽车新势力"])
     total = jieba.dt.total

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from bot.errors import ConfigError
+from ingest.chunk import SECTION_SEP
 
 logger = logging.getLogger(__name__)
 
@@ -147,6 +148,14 @@ class Glossary:
         if head in self._by_zh:
             return self._by_zh[head].en
         return None
+
+    def section_en(self, section: str) -> str:
+        """A section path with the English labels beside the Chinese names (for English readers)."""
+        parts = []
+        for part in section.split(SECTION_SEP):
+            label = self.label(part)
+            parts.append(f"{part} ({label})" if label else part)
+        return SECTION_SEP.join(parts)
 
     def terms_in(self, text: str, limit: int = 8) -> list[Term]:
         """The key terms of a Chinese passage with English labels (for English readers), longest first;

@@ -1,4 +1,5 @@
-"""Text utilities shared by retrieval and answering: language, Chinese-aware tokens, sentences."""
+"""Text utilities shared by the engine's stages: normalising a question, language, Chinese-aware tokens,
+numbers and figures, question parts."""
 
 from __future__ import annotations
 
@@ -7,25 +8,15 @@ import threading
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import Path
 
-import yaml
+from bot.qa.rules import rules
 
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
-_SENTENCE = re.compile(r"[^。；！？!?;\n]+(?:[。；！？!?;]+[”’」』）)]*|(?=\n)|$)")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-
-def _stopwords() -> tuple[frozenset[str], frozenset[str]]:
-    data = yaml.safe_load((Path(__file__).with_name("stopwords.yaml")).read_text(encoding="utf-8"))
-    return frozenset(data["zh"].split() + data.get("zh_fluff", "").split()), frozenset(data["en"].split())
-
-
-#: Function and question words that say nothing about the topic (data in `stopwords.yaml`).
-ZH_STOP, EN_STOP = _stopwords()
 
 _jieba_lock = threading.Lock()
 _jieba_ready = False
@@ -58,14 +49,14 @@ def add_words(words: Iterable[str]) -> None:
 
 
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)")
-_SHORT_YEAR = re.compile(r"(?<![\d.])([0-4]\d)\s*年")
 
 
 def normalize_query(text: str) -> str:
-    """NFKC (full-width letters and digits to ASCII), spaces collapsed, short years spelt out (`25年` → `2025年`)."""
+    """NFKC (full-width letters and digits to ASCII), spaces collapsed, short years spelt out where a year is
+    meant (`到25年` → `到2025年`, but not `成立10年了`)."""
     text = unicodedata.normalize("NFKC", text)
     text = _MD_LINK.sub(r"\1", text)  # [text](url) and ![alt](url): keep the words, drop the address
-    text = _SHORT_YEAR.sub(r"20\1年", text)
+    text = rules().short_year.sub(r"20\1年", text)
     # NFKC turns Chinese punctuation into ASCII; the documents use the full-width forms.
     text = text.replace("?", "？") if is_chinese(text) else text
     return re.sub(r"\s+", " ", text).strip()
@@ -88,15 +79,15 @@ def weighted_tokens(text: str, bigram_weight: float = 0.5) -> list[tuple[str, fl
     words `bigram_weight` (they catch partial and mis-segmented matches), lowercase Latin words 1.0."""
     text = unicodedata.normalize("NFKC", text).lower()
     out: list[tuple[str, float]] = []
-    jieba = _jieba()
+    jieba, r = _jieba(), rules()
     for run in _CJK_RUN.findall(text):
         for w in jieba.lcut_for_search(run):
-            if w in ZH_STOP:
+            if w in r.zh_stop:
                 continue
             out.append((w, 1.0))
             if len(w) >= 3:
                 out.extend((w[i : i + 2], bigram_weight) for i in range(len(w) - 1))
-    out.extend((w, 1.0) for w in _WORD.findall(text) if w not in EN_STOP)
+    out.extend((w, 1.0) for w in _WORD.findall(text) if w not in r.en_stop)
     return out
 
 
@@ -105,34 +96,19 @@ def tokens(text: str) -> list[str]:
     return [t for t, _ in weighted_tokens(text)]
 
 
-_QUESTION_WORD = re.compile(r"^(几|多少|多|哪|什么|怎|如何|是否|有没有)")
-
-
 def content_terms(text: str) -> list[str]:
     """The topic words of a question (jieba words without stopwords and question words; English words
     without stopwords; numbers)."""
     text = unicodedata.normalize("NFKC", text).lower()
-    jieba = _jieba()
+    jieba, r = _jieba(), rules()
     out: list[str] = []
     for run in _CJK_RUN.findall(text):
-        out.extend(w for w in jieba.lcut(run) if w not in ZH_STOP and len(w) >= 2 and not _QUESTION_WORD.match(w))
+        out.extend(w for w in jieba.lcut(run) if w not in r.zh_stop and len(w) >= 2 and not r.question_word_zh.match(w))
     for w in _WORD.findall(text):
         w = w.removesuffix("'s")
-        if w not in EN_STOP and (len(w) > 2 or w.isdigit()):
+        if w not in r.en_stop and (len(w) > 2 or w.isdigit()):
             out.append(w)
     return out
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) spans of the sentences of a passage; every span is a verbatim slice."""
-    spans = []
-    for m in _SENTENCE.finditer(text):
-        start, end = m.start(), m.end()
-        while start < end and text[start] in " \t":
-            start += 1
-        if end - start >= 2:
-            spans.append((start, end))
-    return spans
 
 
 _CHINESE_AMOUNT = re.compile(r"(?<![\d\s.])[一二三四五六七八九十两]*[百千万亿]+(?=级|元|家|人|个|项|亩|吨|余|多|平方)")
@@ -151,24 +127,16 @@ def numbers(text: str) -> list[str]:
     return _NUMBER.findall(unicodedata.normalize("NFKC", text))
 
 
-_PART_BREAK = re.compile(
-    r"[？?；;]\s*|[，,]\s*(?=(?:and\s+)?(?:what|which|how|where|when|who|is|are|does|do|can|will)\b)"
-    r"|\s+and\s+(?=(?:what|which|how|where|when|who|is|are|does|do|can|will)\b)"
-    r"|\s+(?:versus|vs\.?|compared (?:to|with))\s+|(?:以及|另外|同时|并且|相比)"
-    r"|[，,](?=[^，,。？?]*(?:几|多少|哪|什么|怎么|如何|是否|有没有|吗|呢))(?<=[\u3400-\u9fff][，,])",
-    re.IGNORECASE,
-)
-
-
+#: Parts of a question kept at most (more cost time and are rarely real parts).
 MAX_PARTS = 4
-_COUNTS = re.compile(r"(?:几|多少)[个家场项份条类种所座名位次期批]")
 
 
 def split_parts(question: str) -> list[str]:
     """The parts of a multi-part question ("哪个片区？到2025年多大规模", "Which zones …, and what's …");
     a single question gives an empty list."""
-    parts = [p.strip(" ，,。.") for p in _PART_BREAK.split(question)]
-    parts = [p for p in parts if len(p) >= 4 and (content_terms(p) or _COUNTS.search(p))][:MAX_PARTS]
+    r = rules()
+    parts = [p.strip(" ，,。.") for p in r.part_break.split(question) if p]
+    parts = [p for p in parts if len(p) >= 4 and (content_terms(p) or r.measure.search(p))][:MAX_PARTS]
     return parts if len(parts) > 1 else []
 
 

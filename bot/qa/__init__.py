@@ -1,0 +1,1 @@
+"""The answer engine: one module per stage (analyse, retrieve, rerank, select, check, render) and its data."""

@@ -1,0 +1,201 @@
+"""Stage 1, analyse: what a question asks, as a frozen `QueryAnalysis` the later stages read.
+
+It reads the question with the conversation (a follow-up is resolved first, see followup.py), normalises it,
+detects its language, splits it into parts and finds the topics each part asks about: glossary terms with
+their document words, the measure word of "how many", numbers, and other content words weighted by how rare
+the documents make them (words the documents never use are marked unknown).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+from bot.qa.config import EngineConfig
+from bot.qa.followup import Reading, read
+from bot.qa.glossary import Glossary, Match
+from bot.qa.rules import rules
+from bot.qa.text import content_terms, is_chinese, normalize_query, nouns, numbers, split_parts
+from bot.qa.vocabulary import Vocabulary
+
+Lang = Literal["zh", "en"]
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One thing a question asks about, satisfied by any of its alternative document words."""
+
+    label: str
+    alternatives: tuple[str, ...]
+    weight: float
+    text: str = ""  # as the question wrote it
+    related: tuple[str, ...] = ()  # related document terms (English questions only)
+    known: bool = True  # the documents use it
+    number: bool = False
+    general: bool = False  # an everyday glossary word (company, develop)
+    kind: str = ""  # the glossary kind, when it is a glossary term
+
+    def covered_by(self, text: str) -> bool:
+        """True when the text says one of the topic's words."""
+        low = text.lower()
+        return any(a.lower() in low for a in self.alternatives)
+
+
+@dataclass(frozen=True)
+class PartAnalysis:
+    """One part of a question (the whole question when it has one part)."""
+
+    text: str
+    topics: tuple[Topic, ...]
+    expansion: tuple[tuple[str, float], ...] = ()  # document words to search for, with weights
+    asks_figure: bool = False
+    asks_present: bool = False
+    measures: tuple[str, ...] = ()  # what its figure must count in (家, 场)
+    numbers: tuple[str, ...] = ()  # numbers it names (a year)
+
+
+@dataclass(frozen=True)
+class QueryAnalysis:
+    """A question made ready for retrieval and answering."""
+
+    question: str  # as asked
+    reading: Reading  # how the conversation was read (a follow-up resolved, or the question as asked)
+    text: str  # the reading normalised: what is searched
+    lang: Lang
+    whole: PartAnalysis
+    parts: tuple[PartAnalysis, ...] = ()  # the parts of a multi-part question (empty for one part)
+    matches: tuple[Match, ...] = field(default=(), compare=False)
+    asks_date: bool = False
+    asks_list: bool = False
+    missing_numbers: tuple[str, ...] = ()  # numbers named that appear nowhere in the documents
+    unknown_nouns: tuple[str, ...] = ()  # things named that the documents never name
+
+    @property
+    def topics(self) -> tuple[Topic, ...]:
+        return self.whole.topics
+
+    @property
+    def asks_figure(self) -> bool:
+        return self.whole.asks_figure
+
+    @property
+    def figure_parts(self) -> tuple[PartAnalysis, ...]:
+        """The parts a figure must be found for: those with topics, or the whole question."""
+        return tuple(p for p in self.parts if p.topics) or (self.whole,)
+
+
+class Analyser:
+    """Analyses questions against one index's vocabulary and the glossary."""
+
+    def __init__(self, glossary: Glossary, vocabulary: Vocabulary, config: EngineConfig) -> None:
+        self.glossary = glossary
+        self.vocabulary = vocabulary
+        self.config = config
+        self.rules = rules()
+        self.topics = lru_cache(maxsize=4096)(self._topics)
+
+    def analyse(self, question: str, history: list[dict[str, str]] | None = None) -> QueryAnalysis:
+        """The analysis of a (checked) question, read with the conversation so far."""
+        reading = read(question, history, self)
+        text = self.normalize(reading.text)
+        lang: Lang = "zh" if is_chinese(text) else "en"
+        related = lang == "en"
+        matches = tuple(self.matches(text))
+        whole = self.part(text, related, matches)
+        parts = tuple(self.part(p, related) for p in split_parts(text))
+        topics = whole.topics
+        return QueryAnalysis(
+            question=question,
+            reading=reading,
+            text=text,
+            lang=lang,
+            whole=whole,
+            parts=parts,
+            matches=matches,
+            asks_date=bool(self.rules.date.search(text)),
+            asks_list=bool(self.rules.list.search(text)),
+            missing_numbers=tuple(n for n in numbers(text) if n not in self.vocabulary.numbers and len(n) >= 2),
+            unknown_nouns=self._unknown_nouns(text, topics),
+        )
+
+    def normalize(self, text: str) -> str:
+        """NFKC, short years, then the glossary's variants (typos and colloquial forms)."""
+        return self.glossary.normalize(normalize_query(text))
+
+    def matches(self, text: str) -> list[Match]:
+        return self.glossary.match_chinese(text) + self.glossary.match_english(text)
+
+    def part(self, text: str, related: bool, matches: tuple[Match, ...] | None = None) -> PartAnalysis:
+        """One part's topics, search words and figure cues."""
+        r = self.rules
+        expansion: dict[str, float] = {}
+        for m in matches if matches is not None else self.matches(text):
+            for word, weight in [(m.term.zh, 1.0)] + [(w, self.config.related_weight) for w in m.term.related]:
+                if word not in text:
+                    expansion[word] = max(expansion.get(word, 0.0), weight)
+        measures = [*r.measure.findall(text), *(m for m, pattern in r.counted_en if pattern.search(text))]
+        return PartAnalysis(
+            text=text,
+            topics=self.topics(text, related),
+            expansion=tuple(expansion.items()),
+            asks_figure=bool(r.figure.search(text)),
+            asks_present=bool(r.present.search(text)),
+            measures=tuple(measures),
+            numbers=tuple(dict.fromkeys(numbers(text))),
+        )
+
+    def specific(self, topics: tuple[Topic, ...] | list[Topic]) -> list[Topic]:
+        """The things a question names that the documents discuss (not everyday words, not numbers)."""
+        floor = self.config.specific * self.vocabulary.max_idf
+        return [t for t in topics if t.known and not t.number and not t.general and t.weight >= floor]
+
+    def _topics(self, text: str, related: bool) -> tuple[Topic, ...]:
+        """The text's topics: glossary phrases (one topic per span, satisfied by any of its readings), the
+        measure word of "how many", numbers, then the remaining content words."""
+        c, vocab = self.config, self.vocabulary
+        topics: list[Topic] = []
+        covered = [False] * len(text)
+        spans: dict[tuple[int, int], list[Match]] = {}
+        for m in self.matches(text):
+            spans.setdefault((m.start, m.end), []).append(m)
+        for (start, end), ms in spans.items():
+            if any(covered[start:end]):
+                continue
+            for i in range(start, end):
+                covered[i] = True
+            named = [x for x in ms if x.term.kind != "general"] or ms
+            m = min(named, key=lambda x: vocab.idf(x.term.zh))  # the commoner specific reading labels the topic
+            alts = tuple(dict.fromkeys(a for x in ms for a in (x.term.zh, *x.term.zh_aliases, x.text)))
+            general = all(x.term.kind == "general" for x in ms)
+            weight = vocab.idf(m.term.zh) * (c.general if general else 1.0)
+            rel = tuple(w for x in ms for w in x.term.related) if related else ()
+            topics.append(Topic(m.term.zh, alts, weight, m.text, rel, general=general, kind=m.term.kind))
+        rest = "".join(" " if c_ else ch for ch, c_ in zip(text, covered, strict=True))
+        for unit in self.rules.measure.findall(rest):
+            topics.append(Topic(unit, (unit,), c.measure_weight * vocab.max_idf, unit))
+        for n in numbers(rest):
+            topics.append(Topic(n, (n,), vocab.idf(n), n, known=n in vocab.numbers, number=True))
+        named_nouns = nouns(text)
+        for term in content_terms(rest):
+            if term.isdigit() or any(term in t.alternatives for t in topics):
+                continue
+            known = vocab.knows(term)
+            if known:
+                weight = vocab.idf(term)
+            elif term.isascii():
+                weight = vocab.max_idf * c.unknown_en
+            else:
+                weight = vocab.max_idf * (c.unknown_zh_noun if term in named_nouns else c.unknown_zh_other)
+            topics.append(Topic(term, (term,), weight, term, known=known))
+        return tuple(topics)
+
+    @staticmethod
+    def _unknown_nouns(text: str, topics: tuple[Topic, ...]) -> tuple[str, ...]:
+        """Chinese things the question asks about that the documents never name (写字楼, 租金, 所得税);
+        unknown verbs and fillers (比如, 进驻, 中间) are how people ask, not what they ask about."""
+        unknown = [t.label for t in topics if not t.known and not t.number and not t.label.isascii()]
+        if not unknown:
+            return ()
+        named = nouns(text)
+        return tuple(w for w in unknown if w in named)

@@ -1,0 +1,83 @@
+"""Stage 5, check: whether the documents answer the question, as an ordered list of checks.
+
+Each check looks at the analysis and the selection and returns a typed `Refusal` or None; the first refusal
+wins. The order goes from the plainest reason (nothing found) to the subtlest (a figure asked for and not
+given), so the reason shown is the most basic one that applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.qa.analyse import QueryAnalysis
+from bot.qa.figures import figure_gap
+from bot.qa.select import Selection, Selector
+from bot.types import Refusal, RefusalCode
+
+Check = Callable[[QueryAnalysis, Selection, Selector], Refusal | None]
+
+
+def no_evidence(analysis: QueryAnalysis, selection: Selection, selector: Selector) -> Refusal | None:
+    if not selection.chosen:
+        return Refusal(RefusalCode.NO_EVIDENCE, "no retrieved sentence shares a topic word with the question")
+    return None
+
+
+def unknown_number(analysis: QueryAnalysis, selection: Selection, selector: Selector) -> Refusal | None:
+    if analysis.missing_numbers:
+        return Refusal(RefusalCode.UNKNOWN_NUMBER, f"the documents never mention {', '.join(analysis.missing_numbers)}")
+    return None
+
+
+def unknown_figure_topic(analysis: QueryAnalysis, selection: Selection, selector: Selector) -> Refusal | None:
+    unknown = analysis.unknown_nouns
+    if analysis.asks_figure and len(unknown) >= selector.config.unknown_quantity:
+        detail = f"asks for a figure about {'、'.join(unknown)}, which the documents never mention"
+        return Refusal(RefusalCode.UNKNOWN_FIGURE_TOPIC, detail)
+    return None
+
+
+def unknown_topic(analysis: QueryAnalysis, selection: Selection, selector: Selector) -> Refusal | None:
+    if len(analysis.unknown_nouns) >= selector.config.unknown_terms:
+        return Refusal(RefusalCode.UNKNOWN_TOPIC, f"the documents never mention {'、'.join(analysis.unknown_nouns)}")
+    return None
+
+
+def low_support(analysis: QueryAnalysis, selection: Selection, selector: Selector) -> Refusal | None:
+    floor = selector.config.support
+    if selection.support < floor:
+        detail = f"the evidence covers {selection.support:.0%} of the question (needs {floor:.0%})"
+        return Refusal(RefusalCode.LOW_SUPPORT, detail)
+    return None
+
+
+def nothing_specific(analysis: QueryAnalysis, selection: Selection, selector: Selector) -> Refusal | None:
+    specific = selector.analyser.specific(analysis.topics)
+    if not any(selector.level(t, u) > 0 for t in specific for u in selection.chosen):
+        return Refusal(RefusalCode.NOTHING_SPECIFIC, "the question names nothing specific that the documents discuss")
+    return None
+
+
+def figure_missing(analysis: QueryAnalysis, selection: Selection, selector: Selector) -> Refusal | None:
+    if analysis.asks_figure and (gap := figure_gap(analysis, list(selection.chosen), selector)):
+        return Refusal(RefusalCode.FIGURE_MISSING, f"asks for a figure, and no cited sentence gives one for {gap}")
+    return None
+
+
+CHECKS: tuple[Check, ...] = (
+    no_evidence,
+    unknown_number,
+    unknown_figure_topic,
+    unknown_topic,
+    low_support,
+    nothing_specific,
+    figure_missing,
+)
+
+
+def check(analysis: QueryAnalysis, selection: Selection, selector: Selector) -> Refusal | None:
+    """The first refusal of the ordered checks, or None when the documents answer the question."""
+    for rule in CHECKS:
+        if (refusal := rule(analysis, selection, selector)) is not None:
+            return refusal
+    return None

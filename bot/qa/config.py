@@ -1,0 +1,78 @@
+"""Every weight and threshold of the answer engine, in one frozen object, each with what it trades off.
+
+The values were calibrated on the reference set (`hqbot eval`, `hqbot eval calibrate`); change one only with
+the eval gate's figures beside it. Calibration builds one assistant per value (`dataclasses.replace`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """Retrieval, selection and refusal settings."""
+
+    # --- retrieval (bot/qa/retrieve.py) -------------------------------------------------------------
+    # Weighted reciprocal-rank fusion. Measured on the reference set (recall@5 and MRR over a grid): keyword-
+    # heavy fusion with a small constant beat equal weights, c = 60 and min-max score fusion. More keyword
+    # weight favours exact document terms; more dense weight favours paraphrases.
+    dense_weight: float = 1.0
+    keyword_weight: float = 3.0
+    rrf_c: int = 5
+    # Each ranking is cut at this depth before fusion: deeper costs time and lets weak hits in.
+    rank_depth: int = 30
+    # A glossary term's related terms join the keyword query at this weight: higher finds more sections a
+    # broad question may mean, lower keeps the ranking on the named term.
+    related_weight: float = 0.35
+    # Character bigrams inside longer Chinese words catch mis-segmented words; at full weight they drown
+    # whole-word matches.
+    bigram_weight: float = 0.5
+    # The dense query reads the question's first characters (a longer one costs seconds, the keyword side
+    # reads it all) and at most this many glossary terms (more cost tokens and add no recall).
+    dense_chars: int = 400
+    dense_terms: int = 4
+    # Candidates fetched for reranking: more gives the rerank room, costs time.
+    pool: int = 10
+
+    # --- rerank (bot/qa/rerank.py) ------------------------------------------------------------------
+    # Weight of a passage's topic coverage against its fused rank score (rank fusion rewards many hits on one
+    # word; the question needs all its words).
+    rerank: float = 1.0
+
+    # --- select (bot/qa/select.py) ------------------------------------------------------------------
+    contexts: int = 6  # passages read for the answer: more finds a second part's sentence, adds noise
+    max_units: int = 5  # sentences quoted at most: longer answers cover more and are harder to read
+    max_chars: int = 900  # characters quoted at most, for the same trade-off
+    lead_chars: int = 20  # a first sentence this short ("北虹桥片区。") is a lead, quoted with the next one
+    # How much a topic counts when the unit itself does not say it: a related term, its passage, its heading.
+    related: float = 1.0
+    in_chunk: float = 0.7
+    in_section: float = 0.6
+    part_coverage: float = 0.25  # a unit added for an uncovered topic must cover this much of the question
+    margin: float = 0.2  # runners-up within this score of the best are quoted too (more: fuller, noisier)
+    list_margin: float = 0.25  # the same for list questions, which want every item
+    overview_factor: float = 0.85  # an overview lists names: prefer the passage about the thing itself
+    rank_bonus: float = 0.12  # / rank: ties between units go to the better-retrieved passage
+    heading_bonus: float = 0.15  # the unit's own heading names what is asked: it is about it, not mentioning it
+    figure_bonus: float = 0.08  # a figure question prefers units that hold figures
+    date_bonus: float = 0.15  # a date question prefers units that hold a date
+
+    # --- topics (bot/qa/analyse.py) -----------------------------------------------------------------
+    # Weights of topic words the documents never use, as a share of the highest idf: too high and any
+    # unusual word refuses a question, too low and questions about things the documents lack are answered.
+    unknown_en: float = 0.35
+    unknown_zh_noun: float = 0.8
+    unknown_zh_other: float = 0.3  # unknown Chinese words jieba does not tag as nouns: how people ask
+    general: float = 0.25  # everyday glossary words (company, develop) frame a question, weigh little
+    measure_weight: float = 0.5  # the measure word of "how many" (家, 场), as a share of the highest idf
+
+    # --- checks (bot/qa/check.py) -------------------------------------------------------------------
+    # The refusal floor: the share of the question's weighted topics the cited units must cover. Calibrated
+    # on reference + heldout + blind: the top of the flat stretch before answerable questions are refused.
+    support: float = 0.45
+    specific: float = 0.2  # a topic at least this heavy (share of the highest idf) is "specific"
+    unknown_terms: int = 2  # unknown nouns that refuse a question
+    unknown_quantity: int = 1  # unknown nouns that refuse a figure question
+    figure: float = 0.5  # share of a figure question's specific topics the figure's passage must state
+    figure_search: int = 4  # passages with figures searched per part when the cited units lack the figure

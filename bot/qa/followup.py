@@ -1,0 +1,172 @@
+"""Conversation: a question is read with the previous turn only when it cannot stand on its own.
+
+Three kinds of follow-up, each a class of question (cue words in rules.yaml):
+- a bare subject ("那南虹桥呢？", "And the south zone?", "What about by 2035?"): the previous question is asked
+  again about it (its subject of the same kind swapped, or the subject added);
+- a pronoun that refers back ("its targets", "该片区", "它的定位", "the smart one") in a question that names no
+  subject of its own, or in one that opens as a follow-up ("And which hospitals are there?"): it is read
+  together with the previous question, which says what the pronoun means;
+- a short question with no topic of its own ("依托的是哪些载体？", "Which companies are there already?"): it is
+  read together with the previous question.
+Anything else, however it starts, is answered exactly as asked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from bot.qa.glossary import Match
+from bot.qa.text import content_terms, is_chinese
+
+if TYPE_CHECKING:
+    from bot.qa.analyse import Analyser
+
+ReadingKind = Literal["asked", "subject", "pronoun", "topicless"]
+#: Earlier user turns read, newest last (each read with the ones before it).
+MAX_TURNS = 4
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a question was read with the conversation: as asked, or resolved against the previous turn."""
+
+    text: str
+    kind: ReadingKind = "asked"
+    previous: str | None = None  # the previous question, as read
+
+    @property
+    def resolved(self) -> bool:
+        return self.kind != "asked"
+
+
+def user_turns(history: list[dict[str, str]] | list | None) -> list[str]:
+    """The user messages of a chat history (Gradio `messages` format or (user, bot) pairs), oldest first."""
+    out = []
+    for turn in history or []:
+        if isinstance(turn, dict) and turn.get("role") == "user" and str(turn.get("content", "")).strip():
+            out.append(str(turn["content"]))
+        elif isinstance(turn, list | tuple) and turn and turn[0]:
+            out.append(str(turn[0]))
+    return out
+
+
+def read(question: str, history: list[dict[str, str]] | None, analyser: Analyser) -> Reading:
+    """The question as it is to be answered, given the conversation so far."""
+    previous: str | None = None
+    for turn in user_turns(history)[-MAX_TURNS:]:
+        previous = read_turn(turn, previous, analyser).text
+    return read_turn(question, previous, analyser)
+
+
+def read_turn(question: str, previous: str | None, analyser: Analyser) -> Reading:
+    """One question read against the previous question (as that one was read)."""
+    if not previous:
+        return Reading(question)
+    rules = analyser.rules.followup
+    new, prev = analyser.normalize(question), analyser.normalize(previous)
+    if (bare := _bare_subject(new, analyser)) is not None:
+        return Reading(_swap(prev, new, bare, analyser), "subject", previous)
+    pronoun = rules.pronoun.search(new)
+    if pronoun is not None and rules.cue.search(new):
+        # "And which hospitals are there?": opens as a follow-up and refers back: the previous question's
+        # frame (already in the CBD, in the catalogue) goes with it.
+        return Reading(f"{prev} {new}", "pronoun", previous)
+    if _named_subjects(new, analyser):
+        return Reading(question)  # names its own subject: stands on its own, however it starts
+    if pronoun is not None or (not _own_topics(new, analyser) and _short(new, analyser)):
+        return Reading(f"{prev} {new}", "pronoun" if pronoun else "topicless", previous)
+    return Reading(question)
+
+
+def _short(text: str, analyser: Analyser) -> bool:
+    rules = analyser.rules.followup
+    if is_chinese(text):
+        return len(_NON_WORD.sub("", text)) <= rules.short_zh_chars
+    return len(text.split()) <= rules.short_en_words
+
+
+def _matches(text: str, analyser: Analyser) -> list[Match]:
+    return analyser.matches(text)
+
+
+def _named_subjects(text: str, analyser: Analyser) -> list[Match]:
+    """Glossary subjects the text names (a zone, an industry, a platform …), not class nouns such as 片区."""
+    rules = analyser.rules.followup
+    out = []
+    for m in _matches(text, analyser):
+        if m.term.kind not in rules.subject_kinds:
+            continue
+        if m.term.zh.lower() in rules.frame_words or m.text.lower() in rules.frame_words:
+            continue
+        out.append(m)
+    return out
+
+
+def _own_topics(text: str, analyser: Analyser) -> bool:
+    """True when the text asks about something itself: a specific topic or a word the documents never use
+    (office rents), but not a class noun such as 片区 or "companies"; or the documents themselves
+    ("这个规划什么时候发布的？")."""
+    rules = analyser.rules.followup
+    words = {w.lower() for w in content_terms(text)} | set(_NON_WORD.split(text.lower()))
+    if words & rules.document_words or any(w in text for w in rules.document_words if not w.isascii()):
+        return True
+    topics = analyser.topics(text, not is_chinese(text))
+    specific = set(analyser.specific(topics))
+    for t in topics:
+        if t.label.lower() in rules.frame_words or t.text.lower() in rules.frame_words:
+            continue
+        if t in specific or (not t.known and not t.number):
+            return True
+    return False
+
+
+def _bare_subject(text: str, analyser: Analyser) -> Match | str | None:
+    """What a question consists of once its follow-up wording is removed, when that is a bare subject: a
+    year, a glossary term, or (after a cue such as 那…呢 / And …) a short phrase without a question word.
+    Without a cue, only a question that is nothing but the subject ("北虹桥？") is one."""
+    rules = analyser.rules
+    cue = bool(rules.followup.cue.search(text))
+
+    def bare(rest: str) -> bool:
+        words = [w for w in _NON_WORD.split(rules.followup.filler.sub(" ", rest.lower())) if w]
+        if not words:
+            return True
+        if not cue or any(rules.followup.question_words.search(w) for w in words):
+            return False
+        return all(w in rules.en_stop or w in rules.zh_stop for w in words)
+
+    candidates: list[tuple[int, int, Match | str]] = [(y.start(), y.end(), y.group(0)) for y in _YEAR.finditer(text)]
+    subjects = [m for m in _matches(text, analyser) if m.term.kind in rules.followup.subject_kinds]
+    candidates += [(m.start, m.end, m) for m in subjects]
+    for start, end, subject in candidates:
+        if bare(text[:start] + " " + text[end:]):
+            return subject
+    if not cue:
+        return None
+    words = [w for w in _NON_WORD.split(rules.followup.filler.sub(" ", text.lower())) if w]
+    words = [w for w in words if w not in rules.en_stop and w not in rules.zh_stop]
+    if len(words) == 1 and not rules.followup.question_words.search(words[0]) and _short(words[0], analyser):
+        return words[0]
+    return None
+
+
+def _swap(prev: str, new: str, subject: Match | str, analyser: Analyser) -> str:
+    """The previous question asked about a new subject: its subject of the same kind (or its year) replaced,
+    or, when it has none, the previous question and the new subject together."""
+    if isinstance(subject, str) and _YEAR.fullmatch(subject):
+        years = list(_YEAR.finditer(prev))
+        if years:
+            y = years[-1]
+            return prev[: y.start()] + subject + prev[y.end() :]
+        return f"{prev} {new}"
+    if isinstance(subject, str):
+        return f"{prev} {new}"
+    for o in _matches(prev, analyser):
+        if o.term.kind == subject.term.kind and o.term.zh != subject.term.zh:
+            replacement = subject.term.zh if is_chinese(prev) or not subject.text.isascii() else subject.text
+            return prev[: o.start] + replacement + prev[o.end :]
+    return f"{prev} {new}"

@@ -1,0 +1,144 @@
+"""The question cues of `rules.yaml` and the stopwords of `stopwords.yaml`, loaded and validated once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.errors import ConfigError
+
+RULES_FILE = Path(__file__).with_name("rules.yaml")
+STOPWORDS_FILE = Path(__file__).with_name("stopwords.yaml")
+LANGS = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class FollowupRules:
+    """When a question leans on the previous turn (see `followup` in rules.yaml)."""
+
+    filler: re.Pattern[str]
+    cue: re.Pattern[str]
+    question_words: re.Pattern[str]
+    pronoun: re.Pattern[str]
+    frame_words: frozenset[str]
+    document_words: frozenset[str]
+    subject_kinds: frozenset[str]
+    short_zh_chars: int
+    short_en_words: int
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Compiled question cues; each pattern covers both languages."""
+
+    figure: re.Pattern[str]
+    asking: re.Pattern[str]
+    date: re.Pattern[str]
+    present: re.Pattern[str]
+    target_text: re.Pattern[str]
+    list: re.Pattern[str]
+    measure_words: str
+    measure: re.Pattern[str]  # 几家 / 多少场: group 1 is the measure word
+    counted_en: tuple[tuple[str, re.Pattern[str]], ...]  # (measure word, "how many <noun>" pattern)
+    question_word_zh: re.Pattern[str]
+    part_break: re.Pattern[str]
+    short_year: re.Pattern[str]
+    followup: FollowupRules
+    zh_stop: frozenset[str]
+    en_stop: frozenset[str]
+
+
+def _compile(value: object, where: str) -> re.Pattern[str]:
+    """One pattern from a string, or from a {zh, en, any} mapping (joined as alternatives)."""
+    if isinstance(value, dict):
+        unknown = set(value) - {*LANGS, "any"}
+        if unknown:
+            raise ConfigError(f"{RULES_FILE.name}: {where} has unknown keys {sorted(unknown)}: use zh, en or any.")
+        parts = [str(value[k]) for k in ("any", "en", "zh") if value.get(k)]
+    elif isinstance(value, str):
+        parts = [value]
+    else:
+        raise ConfigError(f"{RULES_FILE.name}: {where} must be a pattern or a zh/en mapping of patterns.")
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+    except re.error as exc:
+        raise ConfigError(f"{RULES_FILE.name}: {where} is not a valid pattern ({exc}).") from None
+
+
+def _words(value: object, where: str) -> frozenset[str]:
+    if isinstance(value, dict):
+        return frozenset(w.lower() for k in LANGS for w in str(value.get(k, "")).split())
+    raise ConfigError(f"{RULES_FILE.name}: {where} must be a zh/en mapping of space-separated words.")
+
+
+def _need(data: dict[str, Any], key: str, where: str = "") -> Any:
+    if key not in data:
+        raise ConfigError(f"{RULES_FILE.name}: {where}{key} is missing.")
+    return data[key]
+
+
+def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
+    """Rules from the parsed YAML files; a ConfigError names the first key that is missing or wrong."""
+    measure_words = str(_need(data, "measure_words"))
+    if not re.fullmatch(r"[\u3400-\u9fff]+", measure_words):
+        raise ConfigError(f"{RULES_FILE.name}: measure_words must be Chinese characters only.")
+    counted = _need(data, "counted_en")
+    if not isinstance(counted, dict):
+        raise ConfigError(f"{RULES_FILE.name}: counted_en must map a measure word to English nouns.")
+    year = _need(data, "short_year")
+    not_after, not_before = re.escape(str(year["not_after"])), re.escape(str(year["not_before"]))
+    f = _need(data, "followup")
+    kinds = f.get("subject_kinds")
+    if not isinstance(kinds, list) or not kinds:
+        raise ConfigError(f"{RULES_FILE.name}: followup.subject_kinds must be a list of glossary kinds.")
+    return Rules(
+        figure=_compile(_need(data, "figure"), "figure"),
+        asking=_compile(_need(data, "asking"), "asking"),
+        date=_compile(_need(data, "date"), "date"),
+        present=_compile(_need(data, "present"), "present"),
+        target_text=_compile(_need(data, "target_text"), "target_text"),
+        list=_compile(_need(data, "list"), "list"),
+        measure_words=measure_words,
+        measure=re.compile(rf"(?:(?<!哪)几|多少)([{measure_words}])"),
+        counted_en=tuple(
+            (str(m), re.compile(rf"\bhow many\b(?:\s+[\w-]+){{0,3}}?\s+(?:{nouns})\b", re.IGNORECASE))
+            for m, nouns in counted.items()
+        ),
+        question_word_zh=_compile(_need(data, "question_word_zh"), "question_word_zh"),
+        part_break=_compile(_need(data, "part_break"), "part_break"),
+        short_year=re.compile(rf"(?<![\d.{not_after}])([0-4]\d)\s*年(?![{not_before}])"),
+        followup=FollowupRules(
+            filler=_compile(_need(f, "filler", "followup."), "followup.filler"),
+            cue=_compile(_need(f, "cue", "followup."), "followup.cue"),
+            question_words=_compile(_need(f, "question_words", "followup."), "followup.question_words"),
+            pronoun=_compile(_need(f, "pronoun", "followup."), "followup.pronoun"),
+            frame_words=_words(_need(f, "frame_words", "followup."), "followup.frame_words"),
+            document_words=_words(_need(f, "document_words", "followup."), "followup.document_words"),
+            subject_kinds=frozenset(str(k) for k in kinds),
+            short_zh_chars=int(_need(f, "short_zh_chars", "followup.")),
+            short_en_words=int(_need(f, "short_en_words", "followup.")),
+        ),
+        zh_stop=frozenset(str(stopwords["zh"]).split() + str(stopwords.get("zh_fluff", "")).split()),
+        en_stop=frozenset(str(stopwords["en"]).split()),
+    )
+
+
+@cache
+def rules() -> Rules:
+    """The project's rules, read from the package's data files once per process."""
+
+    def read(path: Path) -> dict[str, Any]:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"{path.name} cannot be read ({type(exc).__name__}): restore it from git.") from None
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path.name} must be a mapping of rule names to patterns.")
+        return data
+
+    return parse_rules(read(RULES_FILE), read(STOPWORDS_FILE))

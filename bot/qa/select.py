@@ -1,0 +1,166 @@
+"""Stage 4, select: the quotable units of the top passages that answer the question.
+
+A unit is a whole sentence of a passage (a catalogue row whole, see ingest/units.py). Each is scored by the
+weighted share of the question's topics it states (its passage or heading counting for less), with bonuses
+for a better-retrieved passage, a heading that names the topic, a figure or a date when one is asked. The
+answer takes the best unit; then the best unit for each topic still uncovered (a second part or section);
+for list questions the openings of the sub-sections under the best unit's section; then close runners-up.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.qa.analyse import Analyser, QueryAnalysis, Topic
+from bot.qa.figures import figure_gap
+from bot.qa.retrieve import Retrieved
+from bot.qa.text import figures
+from ingest.chunk import SECTION_SEP
+from ingest.units import quotable_spans
+
+OVERVIEW = "catalogue_overview"
+#: A date as the documents write one (2022年9月14日).
+DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月")
+
+
+@dataclass(eq=False)
+class Unit:
+    """A quotable piece of a retrieved passage: `context.chunk.text[start:end]`."""
+
+    context: Retrieved
+    start: int
+    end: int
+    score: float = 0.0
+    coverage: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return self.context.chunk.text[self.start : self.end]
+
+    @property
+    def chunk_text(self) -> str:
+        return self.context.chunk.text
+
+    @property
+    def section(self) -> str:
+        return str(self.context.chunk.metadata.get("section", ""))
+
+    @property
+    def leaf(self) -> str:
+        """The deepest heading of the unit's passage."""
+        return self.section.split(SECTION_SEP)[-1]
+
+    @property
+    def kind(self) -> str:
+        return str(self.context.chunk.metadata.get("kind", ""))
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The units chosen for the answer, every scored unit (best first), and how much of the question the
+    chosen ones cover."""
+
+    chosen: tuple[Unit, ...]
+    units: tuple[Unit, ...] = field(default=(), repr=False)
+    support: float = 0.0
+    repaired: bool = False  # a figure the first choice lacked was brought in from lower down
+
+
+def units_of(retrieved: list[Retrieved], lead_chars: int) -> list[Unit]:
+    """The quotable units of passages; a short lead sentence ("北虹桥片区。") goes with the one it opens."""
+    out: list[Unit] = []
+    for r in retrieved:
+        spans = [(s.start, s.end) for s in quotable_spans(r.chunk.text, str(r.chunk.metadata.get("kind", "")))]
+        if len(spans) > 1 and spans[0][1] - spans[0][0] <= lead_chars:
+            spans = [(spans[0][0], spans[1][1]), *spans[2:]]
+        out.extend(Unit(r, a, b) for a, b in spans)
+    return out
+
+
+class Selector:
+    """Scores units against a question's topics and chooses the answer's units."""
+
+    def __init__(self, analyser: Analyser) -> None:
+        self.analyser = analyser
+        self.config = analyser.config
+
+    # --- how much a unit says about a topic -----------------------------------------------------
+    def level(self, topic: Topic, unit: Unit) -> float:
+        """1 when the unit says it, less when it says a related term, or only its passage or heading does."""
+        c = self.config
+        if topic.covered_by(unit.text):
+            return 1.0
+        if topic.related and any(r.lower() in unit.text.lower() for r in topic.related):
+            return c.related
+        if topic.covered_by(unit.chunk_text):
+            return c.in_chunk
+        if topic.covered_by(unit.section):
+            return c.in_section
+        return 0.0
+
+    def support(self, topics: tuple[Topic, ...], units: list[Unit] | tuple[Unit, ...]) -> float:
+        """The weighted share of the topics the units cover, each at its best level."""
+        total = sum(t.weight for t in topics)
+        if not total or not units:
+            return 0.0
+        return sum(t.weight * max(self.level(t, u) for u in units) for t in topics) / total
+
+    # --- choosing -------------------------------------------------------------------------------
+    def select(self, analysis: QueryAnalysis, retrieved: list[Retrieved], extra: list[Retrieved] = ()) -> Selection:
+        """The answer's units from the top passages (and `extra` passages found for a missing figure)."""
+        c = self.config
+        topics = analysis.topics
+        units = units_of([*retrieved[: c.contexts], *extra], c.lead_chars)
+        specific = self.analyser.specific(topics)
+        for u in units:
+            u.coverage = self.support(topics, [u])
+            if u.kind == OVERVIEW and not analysis.asks_list:
+                u.coverage *= c.overview_factor
+            u.score = u.coverage + c.rank_bonus / u.context.rank
+            about = f"{u.leaf} {u.context.chunk.metadata.get('direction', '')}"
+            u.score += c.heading_bonus if any(t.covered_by(about) for t in specific) else 0.0
+            u.score += c.figure_bonus if analysis.asks_figure and figures(u.text) else 0.0
+            u.score += c.date_bonus if analysis.asks_date and DATE.search(u.text) else 0.0
+        units.sort(key=lambda u: -u.score)
+        chosen = self._choose(topics, units, analysis.asks_list)
+        repaired = False
+        if analysis.asks_figure and figure_gap(analysis, chosen, self):
+            # "How many …": bring in the unit that gives the figure and is most about the question.
+            fixes = [
+                u for u in units if u not in chosen and figures(u.text) and not figure_gap(analysis, [*chosen, u], self)
+            ]
+            if fixes:
+                chosen.append(max(fixes, key=lambda u: (u.coverage, u.score)))
+                repaired = True
+        return Selection(tuple(chosen), tuple(units), self.support(topics, chosen), repaired)
+
+    def _choose(self, topics: tuple[Topic, ...], units: list[Unit], listing: bool) -> list[Unit]:
+        if not units or units[0].coverage <= 0:
+            return []
+        c = self.config
+        best = units[0]
+        chosen = [best]
+
+        def room(u: Unit) -> bool:
+            return len(chosen) < c.max_units and sum(len(x.text) for x in chosen) + len(u.text) <= c.max_chars
+
+        for t in sorted(topics, key=lambda t: -t.weight):  # the best unit for each topic still uncovered
+            if any(self.level(t, u) > 0 for u in chosen):
+                continue
+            for u in units:
+                if u not in chosen and t.covered_by(u.text) and u.coverage >= c.part_coverage and room(u):
+                    chosen.append(u)
+                    break
+        if listing:  # the opening of each sub-section retrieved under the best unit's section
+            prefix = best.section + SECTION_SEP
+            seen = {u.context.chunk_id for u in chosen}
+            for u in sorted(units, key=lambda u: (u.context.rank, u.start)):
+                if u.section.startswith(prefix) and u.context.chunk_id not in seen and room(u):
+                    chosen.append(u)
+                    seen.add(u.context.chunk_id)
+        margin = c.list_margin if listing else c.margin
+        for u in units[1:]:
+            if u not in chosen and u.score >= best.score - margin and u.coverage >= c.part_coverage and room(u):
+                chosen.append(u)
+        return chosen

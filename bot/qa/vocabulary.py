@@ -1,0 +1,47 @@
+"""What the indexed documents say, as statistics the stages weigh a question's words with."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.qa.text import numbers, tokens
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Document frequencies of the chunks' tokens, the whole text (lowercase) and every number in it."""
+
+    doc_freq: dict[str, int]
+    n_docs: int
+    text: str
+    numbers: frozenset[str]
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> Vocabulary:
+        """Statistics over passages (each a chunk's heading path and text)."""
+        texts = list(texts)
+        doc_freq: Counter[str] = Counter()
+        for t in texts:
+            doc_freq.update(set(tokens(t)))
+        corpus = "\n".join(texts)
+        return cls(dict(doc_freq), max(1, len(texts)), corpus.lower(), frozenset(numbers(corpus)))
+
+    @property
+    def max_idf(self) -> float:
+        """The weight of a word no passage uses."""
+        return math.log(1 + self.n_docs)
+
+    def idf(self, term: str) -> float:
+        """BM25-style inverse document frequency; a word only found inside other words counts as one passage."""
+        low = term.lower()
+        df = self.doc_freq.get(low)
+        if df is None:
+            df = 1 if low in self.text else 0
+        return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5)) if df else self.max_idf
+
+    def knows(self, term: str) -> bool:
+        """True when the documents use the word."""
+        return term.lower() in self.text

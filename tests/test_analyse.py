@@ -1,0 +1,54 @@
+"""Stage 1, analyse: language, parts, topics and their weights, figure/date/list cues, unknown things."""
+
+from bot.qa.analyse import Analyser
+
+
+def test_language_parts_and_cues(analyser: Analyser) -> None:
+    a = analyser.analyse("汽车新势力主要放在哪个片区？到2025年要做到多大规模")
+    assert a.lang == "zh" and [p.text for p in a.parts] == ["汽车新势力主要放在哪个片区", "到2025年要做到多大规模"]
+    assert a.asks_figure and [p.asks_figure for p in a.parts] == [False, True]
+    assert a.parts[1].numbers == ("2025",)
+    en = analyser.analyse("When was the notice issued?")
+    assert en.lang == "en" and en.asks_date and not en.parts and en.figure_parts == (en.whole,)
+
+
+def test_a_glossary_phrase_is_one_topic_with_the_documents_words(analyser: Analyser) -> None:
+    a = analyser.analyse("Which zone focuses on new energy vehicles?")
+    nev = next(t for t in a.topics if t.label == "汽车新势力")
+    assert "汽车新势力" in nev.alternatives and nev.known and nev.related  # English questions bring related terms
+    assert dict(a.whole.expansion)["汽车新势力"] == 1.0
+    zh = analyser.analyse("北虹桥片区重点发展哪些产业？")
+    assert all(not t.related for t in zh.topics)  # Chinese questions use the documents' words as they are
+
+
+def test_measure_words_and_numbers_are_topics(analyser: Analyser) -> None:
+    a = analyser.analyse("通知一共印了几份？")
+    assert "份" in {t.label for t in a.topics} and a.whole.measures == ("份",)
+    assert a.whole.asks_figure
+    known = analyser.analyse("到2025年商品销售额目标是多少？")
+    assert not known.missing_numbers
+    assert analyser.analyse("商务区2030年GDP目标是多少？").missing_numbers == ("2030",)
+
+
+def test_words_the_documents_never_use_are_unknown_and_weighted_by_kind(analyser: Analyser) -> None:
+    a = analyser.analyse("虹桥商务区的写字楼租金是多少？")
+    unknown = {t.label: t for t in a.topics if not t.known}
+    assert {"写字楼", "租金"} <= unknown.keys() and set(a.unknown_nouns) >= {"写字楼", "租金"}
+    top = analyser.vocabulary.max_idf
+    assert unknown["写字楼"].weight == analyser.config.unknown_zh_noun * top
+    en = analyser.analyse("What are office rents like?")
+    rents = next(t for t in en.topics if t.label == "rents")
+    assert not rents.known and rents.weight == analyser.config.unknown_en * top
+    assert not en.unknown_nouns  # only Chinese nouns count as unknown things (English words are not in the text)
+
+
+def test_specific_topics_leave_out_everyday_words_and_numbers(analyser: Analyser) -> None:
+    a = analyser.analyse("北虹桥片区到2025年有哪些企业？")
+    specific = {t.label for t in analyser.specific(a.topics)}
+    assert "北虹桥片区" in specific and "2025" not in specific and "企业" not in specific
+
+
+def test_a_follow_up_is_analysed_as_read(analyser: Analyser) -> None:
+    history = [{"role": "user", "content": "南虹桥片区重点发展哪些产业？"}, {"role": "assistant", "content": "…"}]
+    a = analyser.analyse("那北虹桥呢？", history)
+    assert a.question == "那北虹桥呢？" and a.reading.resolved and a.text == "北虹桥片区重点发展哪些产业？"

@@ -1,0 +1,60 @@
+"""Stage 5, check: each refusal check on hand-built selections, and their order."""
+
+import pytest
+
+from bot.qa.check import CHECKS, check
+from bot.qa.select import Selection, Selector, units_of
+from bot.types import RefusalCode
+from tests.stages import analysis, passage, tiny_analyser, topic
+
+SELECTOR = Selector(tiny_analyser("北虹桥片区", "南虹桥片区", "会展", "汽车", "医疗", "金融", "航空", "贸易"))
+NORTH = units_of([passage("北虹桥片区。重点发展汽车新势力、低碳新能源等产业。")], 20)
+FIGURE = units_of([passage("产业目标。集聚总部企业数量达到 1000 家。", "t", section="规划 › 产业目标")], 20)
+
+
+def _selection(units, support=1.0):
+    return Selection(tuple(units), tuple(units), support)
+
+
+def test_an_answered_question_passes_every_check() -> None:
+    assert check(analysis(topic("北虹桥片区", 2.0)), _selection(NORTH), SELECTOR) is None
+
+
+@pytest.mark.parametrize(
+    ("a", "units", "support", "code"),
+    [
+        (analysis(topic("北虹桥片区", 2.0)), [], 0.0, RefusalCode.NO_EVIDENCE),
+        (analysis(topic("北虹桥片区", 2.0), missing_numbers=("2030",)), NORTH, 1.0, RefusalCode.UNKNOWN_NUMBER),
+        (analysis(topic("北虹桥片区", 2.0), asks_figure=True, unknown_nouns=("租金",)), NORTH, 1.0,
+         RefusalCode.UNKNOWN_FIGURE_TOPIC),
+        (analysis(topic("北虹桥片区", 2.0), unknown_nouns=("写字楼", "租金")), NORTH, 1.0, RefusalCode.UNKNOWN_TOPIC),
+        (analysis(topic("北虹桥片区", 2.0)), NORTH, 0.3, RefusalCode.LOW_SUPPORT),
+        (analysis(topic("发展", 2.0, general=True)), NORTH, 1.0, RefusalCode.NOTHING_SPECIFIC),
+        (analysis(topic("北虹桥片区", 2.0), asks_figure=True), NORTH, 1.0, RefusalCode.FIGURE_MISSING),
+    ],
+)  # fmt: skip
+def test_each_check_refuses_with_its_code(a, units, support, code) -> None:
+    refusal = check(a, _selection(units, support), SELECTOR)
+    assert refusal is not None and refusal.code is code and refusal.detail
+
+
+def test_one_unknown_noun_refuses_only_a_figure_question() -> None:
+    a = analysis(topic("北虹桥片区", 2.0), unknown_nouns=("写字楼",))
+    assert check(a, _selection(NORTH), SELECTOR) is None
+
+
+def test_a_figure_must_count_in_the_measure_word_asked_and_meet_the_year() -> None:
+    a = analysis(topic("总部", 2.0), asks_figure=True, measures=("家",))
+    assert check(a, _selection(FIGURE), SELECTOR) is None
+    by_fairs = analysis(topic("总部", 2.0), asks_figure=True, measures=("场",))
+    assert check(by_fairs, _selection(FIGURE), SELECTOR).code is RefusalCode.FIGURE_MISSING
+    by_year = analysis(topic("总部", 2.0), asks_figure=True, numbers=("2021",))
+    assert "2021" in check(by_year, _selection(FIGURE), SELECTOR).detail
+    present = analysis(topic("总部", 2.0), asks_figure=True, present=True)
+    assert "present" in check(present, _selection(FIGURE), SELECTOR).detail  # a target is not today's figure
+
+
+def test_the_plainest_reason_wins() -> None:
+    a = analysis(topic("北虹桥片区", 2.0), missing_numbers=("2030",), unknown_nouns=("写字楼", "租金"))
+    assert check(a, _selection([], 0.0), SELECTOR).code is RefusalCode.NO_EVIDENCE
+    assert [c.__name__ for c in CHECKS][:2] == ["no_evidence", "unknown_number"]

@@ -1,0 +1,28 @@
+"""Stage 2, retrieve: what each side of the hybrid search reads, and rank fusion."""
+
+from bot.qa.config import EngineConfig
+from bot.qa.retrieve import _rrf, dense_text, keyword_tokens
+
+
+def test_keyword_tokens_weigh_words_bigrams_and_glossary_terms(analyser) -> None:
+    a = analyser.analyse("Which zone focuses on new energy vehicles?")
+    toks = keyword_tokens(a.whole, bigram_weight=0.5)
+    assert toks["汽车新势力"] == 1.0  # the glossary's document term, at full weight
+    assert min(toks.values()) > 0 and toks.get("zone") == 1.0
+    related = [t for t, w in a.whole.expansion if w < 1.0]
+    assert related and all(toks[t] <= EngineConfig().related_weight for t in related if t in toks)
+
+
+def test_the_dense_query_adds_document_terms_to_english_questions_only(analyser) -> None:
+    c = EngineConfig()
+    en = analyser.analyse("Which zone focuses on new energy vehicles?")
+    assert "汽车新势力" in dense_text(en, c) and dense_text(en, c).startswith(en.text)
+    zh = analyser.analyse("北虹桥片区重点发展哪些产业？")
+    assert dense_text(zh, c) == zh.text
+    long = analyser.analyse("北虹桥" * 300)
+    assert len(dense_text(long, c)) == c.dense_chars
+
+
+def test_weighted_reciprocal_rank_fusion() -> None:
+    fused = _rrf([({"a": 1, "b": 2}, 1.0), ({"b": 1}, 3.0)], c=5)
+    assert fused["b"] == 1 / 7 + 3 / 6 and fused["a"] == 1 / 6 and fused["b"] > fused["a"]

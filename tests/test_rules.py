@@ -1,0 +1,76 @@
+"""The cue data (bot/qa/rules.yaml): loaded and validated once; each cue class matches its questions."""
+
+import copy
+
+import pytest
+import yaml
+
+from bot.errors import ConfigError
+from bot.qa.rules import RULES_FILE, STOPWORDS_FILE, parse_rules, rules
+
+
+@pytest.fixture(scope="module")
+def raw():
+    return yaml.safe_load(RULES_FILE.read_text(encoding="utf-8")), yaml.safe_load(STOPWORDS_FILE.read_text())
+
+
+def test_the_bundled_rules_load_once() -> None:
+    assert rules() is rules()
+
+
+@pytest.mark.parametrize(
+    ("cue", "yes", "no"),
+    [
+        (
+            "figure",
+            ["通知一共印了几份？", "How many foreign companies by 2025?", "税收增幅是多少"],
+            ["北虹桥片区发展什么？"],
+        ),
+        ("date", ["这个规划什么时候发布的？", "When was the notice issued?"], ["Which zone is it?"]),
+        ("list", ["数字新经济包括哪些细分领域？", "What are the five new industries?"], ["How big is the CBD?"]),
+        ("present", ["目前有多少家总部？", "How many HQs are there now?"], ["到2025年有多少家？"]),
+    ],
+)
+def test_each_cue_class_matches_its_questions_in_both_languages(cue, yes, no) -> None:
+    pattern = getattr(rules(), cue)
+    assert all(pattern.search(q) for q in yes), [q for q in yes if not pattern.search(q)]
+    assert not any(pattern.search(q) for q in no)
+
+
+def test_measure_words_and_english_counted_nouns() -> None:
+    r = rules()
+    assert r.measure.findall("通知印了几份？要办多少场？") == ["份", "场"]
+    assert [m for m, p in r.counted_en if p.search("How many foreign-invested companies by 2025?")] == ["家"]
+
+
+def test_follow_up_pronouns_are_not_dummy_subjects() -> None:
+    pronoun = rules().followup.pronoun
+    assert pronoun.search("What are its targets?") and pronoun.search("该片区依托哪些平台？")
+    assert not pronoun.search("What does it say about digital trade?")
+    assert not pronoun.search("Are there targets for tax revenue?")
+    assert not pronoun.search("会展经济这块规划里主要想做啥？") and not pronoun.search("这个规划什么时候发布的？")
+
+
+def test_a_missing_key_is_named(raw) -> None:
+    data, stop = copy.deepcopy(raw[0]), raw[1]
+    del data["figure"]
+    with pytest.raises(ConfigError, match="figure is missing"):
+        parse_rules(data, stop)
+
+
+def test_a_broken_pattern_is_named(raw) -> None:
+    data, stop = copy.deepcopy(raw[0]), raw[1]
+    data["date"]["en"] = "(unclosed"
+    with pytest.raises(ConfigError, match="date is not a valid pattern"):
+        parse_rules(data, stop)
+    data = copy.deepcopy(raw[0])
+    data["followup"]["pronoun"]["fr"] = "il"
+    with pytest.raises(ConfigError, match="unknown keys"):
+        parse_rules(data, stop)
+
+
+def test_measure_words_must_be_chinese(raw) -> None:
+    data = copy.deepcopy(raw[0])
+    data["measure_words"] = "ab"
+    with pytest.raises(ConfigError, match="measure_words"):
+        parse_rules(data, raw[1])

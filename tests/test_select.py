@@ -1,0 +1,75 @@
+"""Stage 4, select: whole-sentence units, their scores, and the choice of the answer's units."""
+
+import pytest
+
+from bot.qa.config import EngineConfig
+from bot.qa.select import Selector, units_of
+from tests.stages import analysis, passage, tiny_analyser, topic
+
+TARGET = (
+    "产业目标。聚焦“四高五新”产业体系，争取到 2025 年，实现“4311”产业发展目标。打造高流量贸易经济、高端化服务经济、"
+    "数字新经济、时尚新消费四个千亿级产业生态集群；打造生命新科技、汽车新势力、低碳新能源三个五百亿级产业；"
+    "举办 100 场国际性会展，国际性展览占比超过 80%；集聚综合性总部和功能性总部企业数量达到 1000 家。"
+)
+
+
+def test_a_unit_is_a_whole_sentence_never_a_clause() -> None:
+    units = units_of([passage(TARGET)], lead_chars=20)
+    texts = [u.text for u in units]
+    # The lead "产业目标。" goes with the sentence it opens; "；" does not end a unit.
+    assert texts[0].startswith("产业目标。聚焦") and texts[0].endswith("产业发展目标。")
+    assert texts[1].startswith("打造高流量") and texts[1].endswith("1000 家。") and "；举办 100 场" in texts[1]
+    assert all(u.text == TARGET[u.start : u.end] for u in units)
+
+
+def test_catalogue_records_are_quoted_whole() -> None:
+    row = "细分领域：新能源汽车\n发展方向：核心零部件\n发展重点：氢燃料电池，动力电池；IGBT 模块"
+    (unit,) = units_of([passage(row, kind="catalogue_row")], lead_chars=20)
+    assert unit.text == row
+
+
+def test_the_best_unit_then_one_for_each_uncovered_topic() -> None:
+    north = passage("北虹桥片区。重点发展汽车新势力、低碳新能源。", "north", rank=1)
+    south = passage("南虹桥片区。重点发展高端医疗服务。", "south", rank=2, section="规划 › 南虹桥片区")
+    other = passage("会展经济持续发展。", "other", rank=3, section="规划 › 会展")
+    a = analysis(topic("北虹桥片区", 2.0), topic("高端医疗服务", 1.0))
+    chosen = Selector(tiny_analyser("x")).select(a, [north, south, other]).chosen
+    assert [u.context.chunk_id for u in chosen] == ["north", "south"]
+
+
+def test_list_questions_take_the_opening_of_each_sub_section() -> None:
+    head = passage("1. 数字新经济。布局长三角数字经济创新走廊。", "head", section="规划 › 1. 数字新经济")
+    subs = [
+        passage(f"{name}。重点发展{name}技术。", name, rank=i + 2, section=f"规划 › 1. 数字新经济 › {name}")
+        for i, name in enumerate(["元宇宙", "人工智能", "工业互联网"])
+    ]
+    a = analysis(topic("数字新经济", 2.0), asks_list=True)
+    chosen = Selector(tiny_analyser("x")).select(a, [head, *subs]).chosen
+    assert [u.context.chunk_id for u in chosen] == ["head", "元宇宙", "人工智能", "工业互联网"]
+
+
+@pytest.mark.parametrize(("max_units", "max_chars", "expected"), [(5, 900, 3), (2, 900, 2), (5, 30, 1)])
+def test_the_answer_is_bounded_in_units_and_characters(max_units, max_chars, expected) -> None:
+    texts = [
+        "北虹桥片区发展汽车新势力，规模很大。",
+        "北虹桥片区发展低碳新能源，规模很大。",
+        "北虹桥片区发展医疗器械，规模很大。",
+    ]
+    ps = [passage(t, f"c{i}", rank=i + 1) for i, t in enumerate(texts)]
+    config = EngineConfig(max_units=max_units, max_chars=max_chars)
+    chosen = Selector(tiny_analyser("x", config=config)).select(analysis(topic("北虹桥片区")), ps).chosen
+    assert len(chosen) == expected
+
+
+def test_a_figure_question_brings_in_the_unit_that_gives_the_figure() -> None:
+    about = passage("汽车新势力。汇聚造车新势力总部，打造智慧新交通产业集群。", "about", rank=1)
+    figure = passage(TARGET, "target", rank=4, section="规划 › 产业目标")
+    a = analysis(topic("汽车新势力", 2.0), topic("产业", 0.1), asks_figure=True)
+    strict = tiny_analyser("x", config=EngineConfig(margin=0.0))  # no runner-up is quoted on its score alone
+    selection = Selector(strict).select(a, [about, figure])
+    assert selection.repaired and "target" in {u.context.chunk_id for u in selection.chosen}
+
+
+def test_nothing_is_chosen_when_no_unit_covers_a_topic() -> None:
+    a = analysis(topic("写字楼", 1.0))
+    assert Selector(tiny_analyser("x")).select(a, [passage("北虹桥片区重点发展汽车新势力。")]).chosen == ()
