@@ -122,104 +122,17 @@ def bench(out_dir: Path, quick: bool) -> None:
     run_bench(load_settings(), out_dir, quick=quick, echo=click.echo)
 
 
-@main.group(invoke_without_command=True)
-@click.option("--dataset", type=click.Path(path_type=Path), help="A JSONL eval set (default: evals/reference.jsonl).")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out/eval"), show_default=True)
-@click.option("--baseline", type=click.Path(path_type=Path), help="Baseline file (default: evals/baseline.json).")
-@click.option("--no-gate", is_flag=True, help="Report only; do not compare with the baseline.")
-@click.option("--update-baseline", is_flag=True, help="Record this run's metrics as the new baseline.")
-@click.option("--no-peer", is_flag=True, help="Skip the plain-pipeline comparison.")
-@click.pass_context
-@friendly
-def eval(
-    ctx: click.Context,
-    dataset: Path | None,
-    out_dir: Path,
-    baseline: Path | None,
-    no_gate: bool,
-    update_baseline: bool,
-    no_peer: bool,
-) -> None:
-    """Score the bot on a reference Q&A set and gate against the baseline (exit 1 on a regression).
+def _plugins() -> None:
+    """Commands other packages register under the `hqbot.commands` entry point (e.g. `hqbot eval` from
+    evals/cli.py), so the bot does not import them."""
+    from importlib.metadata import entry_points
 
-    Example: hqbot eval --dataset evals/reference.jsonl --out out/eval
-    """
-    if ctx.invoked_subcommand is not None:
-        return
-    from evals.suite import evaluate, summary_table
-
-    settings = load_settings()
-    outcome = evaluate(
-        settings,
-        dataset=dataset,
-        out_dir=out_dir,
-        baseline=baseline,
-        gate=not no_gate and not update_baseline,
-        update_baseline=update_baseline,
-        peer=not no_peer,
-    )
-    click.echo(summary_table(outcome.report))
-    click.echo(f"Reports in {out_dir}: results.jsonl, report.json, report.md, chart.png")
-    if update_baseline:
-        click.echo("Baseline updated.")
-        return
-    if outcome.gate:
-        from evals.gate import format_rows
-
-        click.echo("\n" + format_rows(outcome.gate))
-        if not outcome.passed:
-            failed = ", ".join(r.metric for r in outcome.gate if not r.passed)
-            _fail(f"The gate failed: {failed} regressed past tolerance.")
-        click.echo("Gate passed.")
+    for ep in entry_points(group="hqbot.commands"):
+        if ep.name not in main.commands:
+            main.add_command(ep.load(), ep.name)
 
 
-@eval.command()
-@click.option("--from", "source", type=click.Path(path_type=Path, exists=True), required=True, help="Feedback log.")
-@click.option("--out", "out_path", type=click.Path(path_type=Path), default=Path("out/candidates.jsonl"))
-@friendly
-def candidates(source: Path, out_path: Path) -> None:
-    """Turn thumbs-down feedback into candidate eval items for a maintainer to complete.
-
-    Example: hqbot eval candidates --from data/feedback.jsonl --out evals/candidates.jsonl
-    """
-    from evals.candidates import from_feedback
-
-    n = from_feedback(source, out_path)
-    click.echo(f"Wrote {n} candidate item(s) to {out_path}; fill the fields marked TODO before adding them to a set.")
-
-
-@eval.command()
-@click.option(
-    "--dataset",
-    "datasets",
-    type=click.Path(path_type=Path, exists=True),
-    multiple=True,
-    help="JSONL eval set(s) (default: evals/reference.jsonl; repeat the option for several).",
-)
-@click.option(
-    "--param", "parameter", default="support", show_default=True, help="A field of EngineConfig (bot/qa/config.py)."
-)
-@click.option("--values", default=None, help="Comma-separated values (default: 0.3 to 0.6 by 0.05).")
-@friendly
-def calibrate(datasets: tuple[Path, ...], parameter: str, values: str | None) -> None:
-    """Show the refusal trade-off: answerable questions refused against unanswerable ones answered.
-
-    Example: hqbot eval calibrate --dataset evals/reference.jsonl --dataset evals/heldout.jsonl
-    """
-    from bot.assistant import Assistant
-    from evals.calibrate import DEFAULT_VALUES, load_sets, sweep, table
-    from evals.dataset import DEFAULT_SET
-
-    try:
-        grid = [float(v) for v in values.split(",")] if values else list(DEFAULT_VALUES)
-    except ValueError:
-        _fail(f"--values must be comma-separated numbers, not {values!r}.")
-    assistant = Assistant(load_settings())
-    current = getattr(assistant.config, parameter, None)
-    if not isinstance(current, float):
-        _fail(f"{parameter!r} is not a numeric answer threshold; see EngineConfig in bot/qa/config.py.")
-    rows = sweep(assistant, load_sets(list(datasets) or [DEFAULT_SET]), parameter, grid)
-    click.echo(table(rows, parameter, current))
+_plugins()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,8 +20,13 @@ CATEGORIES = (
     "catalogue",
     "cross",
     "unanswerable",
+    "partial",
     "followup",
 )
+#: A conversation set's turn kinds, a paraphrase set's variants, an expected part's statuses.
+TURNS = ("standalone", "followup")
+VARIANTS = ("formal", "casual", "noisy")
+PART_STATUSES = ("answered", "not_stated")
 LANGS = ("zh", "en")
 DEFAULT_SET = Path(__file__).resolve().parent / "reference.jsonl"
 _WS = re.compile(r"\s+")
@@ -29,6 +34,15 @@ _WS = re.compile(r"\s+")
 
 class DatasetError(HqbotError):
     """An eval file that does not follow the schema."""
+
+
+@dataclass(frozen=True)
+class ExpectedPart:
+    """One part of a multi-part or partly answerable question: answered (with its facts) or not stated."""
+
+    text: str
+    status: str
+    must_include: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -43,9 +57,15 @@ class EvalItem:
     must_include: list[str] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
     history: list[dict[str, str]] = field(default_factory=list)
+    parts: tuple[ExpectedPart, ...] = ()
+    turn: str | None = None  # conversation sets: a stand-alone question or a follow-up
+    subject: tuple[str, ...] = ()  # a follow-up: what it is about once read (any one of these)
+    group: str | None = None  # paraphrase sets: the question this item words one way
+    variant: str | None = None
 
     @property
     def answerable(self) -> bool:
+        """True unless nothing the question asks is in the documents (a partly answerable item is answerable)."""
         return self.category != "unanswerable"
 
 
@@ -72,6 +92,17 @@ def _history(value: object, where: str) -> list[dict[str, str]]:
     return turns
 
 
+def _part(obj: object, where: str) -> ExpectedPart:
+    if not isinstance(obj, dict) or not obj.get("text") or obj.get("status") not in PART_STATUSES:
+        raise DatasetError(f"{where}: each part needs `text` and a `status` in {PART_STATUSES}.")
+    facts = obj.get("must_include") or []
+    if not isinstance(facts, list) or not all(isinstance(f, str) and f for f in facts):
+        raise DatasetError(f"{where}: a part's `must_include` must be a list of non-empty strings.")
+    if obj["status"] == "answered" and not facts:
+        raise DatasetError(f"{where}: an answered part needs `must_include`.")
+    return ExpectedPart(str(obj["text"]), str(obj["status"]), tuple(facts))
+
+
 def parse_item(obj: object, where: str) -> EvalItem:
     """One JSON object as an EvalItem, or a DatasetError naming what is wrong."""
     if not isinstance(obj, dict):
@@ -86,6 +117,13 @@ def parse_item(obj: object, where: str) -> EvalItem:
     for key in ("must_include", "evidence"):
         if not isinstance(obj.get(key, []), list) or not all(isinstance(s, str) and s for s in obj.get(key, [])):
             raise DatasetError(f"{where}: `{key}` must be a list of non-empty strings.")
+    parts = tuple(_part(p, where) for p in obj.get("parts") or [])
+    if obj.get("turn") is not None and obj["turn"] not in TURNS:
+        raise DatasetError(f"{where}: turn must be one of {TURNS}.")
+    if obj.get("turn") == "followup" and not obj.get("subject"):
+        raise DatasetError(f"{where}: a follow-up needs `subject`, what it is about once read.")
+    if obj.get("variant") is not None and (obj["variant"] not in VARIANTS or not obj.get("group")):
+        raise DatasetError(f"{where}: a paraphrase needs `group` and a `variant` in {VARIANTS}.")
     item = EvalItem(
         id=str(obj["id"]),
         lang=obj["lang"],
@@ -95,6 +133,11 @@ def parse_item(obj: object, where: str) -> EvalItem:
         must_include=list(obj.get("must_include", [])),
         evidence=list(obj.get("evidence", [])),
         history=_history(obj.get("history"), where),
+        parts=parts,
+        turn=obj.get("turn"),
+        subject=tuple(str(x) for x in obj.get("subject") or ()),
+        group=obj.get("group"),
+        variant=obj.get("variant"),
     )
     if item.answerable and not (item.must_include and item.evidence):
         raise DatasetError(f"{where}: an answerable item needs `must_include` and `evidence`.")
@@ -137,10 +180,11 @@ def validate(items: list[EvalItem], corpus: str) -> list[str]:
     """Problems: strings that do not occur in the corpus (whitespace-insensitive)."""
     problems = []
     for item in items:
-        for key in ("must_include", "evidence"):
-            for s in getattr(item, key):
-                if squash(s) not in corpus:
-                    problems.append(f"{item.id}: {key} {s!r} is not in the corpus.")
+        strings = [("must_include", s) for s in item.must_include] + [("evidence", s) for s in item.evidence]
+        strings += [("part must_include", s) for p in item.parts for s in p.must_include]
+        for key, s in strings:
+            if squash(s) not in corpus:
+                problems.append(f"{item.id}: {key} {s!r} is not in the corpus.")
     return problems
 
 

@@ -9,7 +9,14 @@ from pathlib import Path
 from bot.errors import HqbotError
 from evals.run import METRICS
 
-BASELINE = Path(__file__).resolve().parent / "baseline.json"
+BASELINES = Path(__file__).resolve().parent / "baselines"
+
+
+def baseline_for(dataset: Path) -> Path:
+    """The committed baseline of an eval set: evals/baselines/<set name>.json."""
+    return BASELINES / f"{dataset.stem}.json"
+
+
 #: Default tolerance per metric: how far it may move in the bad direction before the gate fails.
 DEFAULT_TOLERANCES: dict[str, float] = {
     "context_recall@1": 0.03,
@@ -21,6 +28,14 @@ DEFAULT_TOLERANCES: dict[str, float] = {
     "verbatim_citation_rate": 0.0,
     "abstain_on_unanswerable": 0.0,
     "false_abstain_rate": 0.02,
+    "quotes_in_documents": 0.0,
+    "citation_precision": 0.03,
+    "unanswerable_answered": 0.0,
+    "part_coverage": 0.03,
+    "standalone_as_asked": 0.0,
+    "followup_resolved": 0.0,
+    "answer_in_question_language": 0.0,
+    "paraphrase_agreement": 0.03,
 }
 #: Metrics shown beside the gate but never failing it: speed varies with the machine's load (`hqbot bench`
 #: measures it on a quiet machine), and a gate that fails on a busy CI runner is a flaky test.
@@ -51,12 +66,14 @@ class GateRow:
         return self.current <= self.baseline + self.tolerance + 1e-9
 
 
-def load_baseline(path: Path = BASELINE) -> dict[str, object]:
+def load_baseline(path: Path) -> dict[str, object]:
     """The committed baseline: {"metrics": {...}, "tolerances": {...}}."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise BaselineError(f"There is no baseline at {path}: run `hqbot eval --update-baseline` once.") from None
+        raise BaselineError(
+            f"There is no baseline at {path}: run `hqbot eval --dataset SET --update-baseline` once."
+        ) from None
     except json.JSONDecodeError as exc:
         raise BaselineError(f"The baseline {path} is not valid JSON ({exc.msg}).") from None
 
@@ -83,11 +100,12 @@ def format_rows(rows: list[GateRow]) -> str:
     return "\n".join(lines)
 
 
-def write_baseline(metrics: dict[str, float], path: Path = BASELINE, dataset: str = "") -> None:
+def write_baseline(metrics: dict[str, float], path: Path, dataset: str = "") -> None:
     """Record the current metrics as the new baseline (an explicit command, never automatic)."""
     previous = {}
     if path.exists():
         previous = json.loads(path.read_text(encoding="utf-8")).get("tolerances", {})
+    path.parent.mkdir(parents=True, exist_ok=True)
     data = {
         "dataset": dataset,
         "metrics": {m: metrics[m] for m in METRICS if m in metrics},

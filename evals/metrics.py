@@ -63,3 +63,34 @@ def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     index = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
     return float(ordered[index])
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_MARKER = re.compile(r"\[\d+\]|【[^】]*】|（[^）]*）|\([^)]*\)")
+
+
+def in_language(text: str, lang: str) -> bool:
+    """True when a text is written in the language: names aside (bracketed glosses and headings are left
+    out), English text has at most one CJK character in five letters, Chinese text is mostly CJK."""
+    body = _MARKER.sub(" ", text)
+    cjk, latin = len(_CJK.findall(body)), len(_LATIN.findall(body))
+    if lang == "en":
+        return latin > 0 and cjk <= 0.2 * (cjk + latin)
+    return cjk > 0 and cjk >= latin / 3
+
+
+def quote_in_documents(quote: str, documents: str) -> bool:
+    """True when a quote is the documents' own words (whitespace-insensitive); a catalogue row quoted as
+    labelled cells counts when each cell is."""
+    flat = squash(quote).replace("**", "")
+    if flat in documents:
+        return True
+    cells = [squash(_ROW_LABEL.sub("", line)) for line in quote.splitlines() if line.strip()]
+    return len(cells) > 1 and all(c and c in documents for c in cells) and bool(_ROW_LABEL.match(quote))
+
+
+def cited_precision(evidence: list[str], cited: list[str], threshold: float = COVERAGE) -> tuple[int, int]:
+    """(cited passages that hold some evidence quote, cited passages)."""
+    good = sum(any(coverage(q, text) >= threshold for q in evidence) for text in cited)
+    return good, len(cited)

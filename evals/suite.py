@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.settings import Settings
-from evals.dataset import DEFAULT_SET, load_dataset
-from evals.gate import BASELINE, GateRow, compare, format_rows, load_baseline, write_baseline
+from evals.dataset import DEFAULT_SET, corpus_text, load_dataset
+from evals.gate import GateRow, baseline_for, compare, format_rows, load_baseline, write_baseline
 from evals.report import chart, markdown
 from evals.run import ItemResult, breakdown, run_items, write_results
 
@@ -46,7 +46,12 @@ def evaluate(
     dataset = dataset or DEFAULT_SET
     items = load_dataset(dataset)
     assistant = assistant or Assistant(settings)
-    results = run_items(items, lambda it: assistant.ask(it.question, it.history).to_json(), show_progress=show_progress)
+    results = run_items(
+        items,
+        lambda it: assistant.ask(it.question, it.history).to_json(),
+        show_progress=show_progress,
+        documents=corpus_text(settings.corpus_dir),
+    )
     report: dict[str, Any] = {"dataset": str(dataset), **breakdown(results)}
     if peer:
         from evals.peer import PlainRAG
@@ -57,7 +62,7 @@ def evaluate(
         )
         peer_report = breakdown(peer_results)
         report["peer"] = {"metrics": peer_report["metrics"], "by_lang": peer_report["by_lang"]}
-    baseline_path = baseline or BASELINE
+    baseline_path = baseline or baseline_for(dataset)
     rows: list[GateRow] = []
     if update_baseline:
         write_baseline(report["metrics"], baseline_path, dataset=dataset.name)
@@ -76,6 +81,67 @@ def evaluate(
     (out_dir / "report.md").write_text(markdown(report, results, gate_text), encoding="utf-8")
     chart(report, out_dir / "chart.png")
     return EvalOutcome(report, results, rows, out_dir)
+
+
+#: Every committed eval set, each with its baseline in evals/baselines/.
+COMMITTED_SETS = tuple(sorted(DEFAULT_SET.parent.glob("*.jsonl")))
+#: The columns of the one-line-per-set summary of `hqbot eval --all`.
+ALL_COLUMNS = (
+    "context_recall@5",
+    "fact_in_answer",
+    "fact_in_cited",
+    "false_abstain_rate",
+    "abstain_on_unanswerable",
+    "citation_precision",
+    "part_coverage",
+    "standalone_as_asked",
+    "followup_resolved",
+    "answer_in_question_language",
+    "paraphrase_agreement",
+)
+
+
+def evaluate_all(
+    settings: Settings,
+    *,
+    out_dir: Path,
+    gate: bool = True,
+    update_baseline: bool = False,
+    show_progress: bool = True,
+    assistant: Any = None,
+) -> list[EvalOutcome]:
+    """Every committed set through one assistant, each gated against its own baseline."""
+    from bot.assistant import Assistant
+
+    assistant = assistant or Assistant(settings)
+    return [
+        evaluate(
+            settings,
+            dataset=path,
+            out_dir=out_dir / path.stem,
+            gate=gate and not update_baseline and baseline_for(path).exists(),
+            update_baseline=update_baseline,
+            peer=False,
+            show_progress=show_progress,
+            assistant=assistant,
+        )
+        for path in COMMITTED_SETS
+    ]
+
+
+def sets_table(outcomes: list[EvalOutcome]) -> str:
+    """One line per set: its key metrics (blank where a metric does not apply) and whether its gate passed."""
+    short = [
+        c.replace("context_recall@5", "recall@5").replace("answer_in_question_language", "in_language")
+        for c in ALL_COLUMNS
+    ]
+    lines = [f"{'set':<13}" + "".join(f"{c[:12]:>13}" for c in short) + "   gate"]
+    for o in outcomes:
+        m = o.report["metrics"]
+        cells = "".join(f"{m[c]:>13.3f}" if c in m else f"{'':>13}" for c in ALL_COLUMNS)
+        verdict = "pass" if o.passed else "FAIL" if o.gate else "-"
+        lines.append(f"{Path(o.report['dataset']).stem:<13}{cells}   {verdict}")
+    return "\n".join(lines)
 
 
 def summary_table(report: dict[str, Any]) -> str:

@@ -40,11 +40,22 @@ def test_facts_and_percentiles() -> None:
 
 def test_committed_sets_follow_the_schema_and_quote_the_corpus() -> None:
     text = corpus_text(CORPUS)
-    for name in ("reference.jsonl", "heldout.jsonl", "blind.jsonl", "fresh.jsonl"):
+    for name in ("reference.jsonl", "heldout.jsonl", "blind.jsonl", "fresh.jsonl", "complete.jsonl"):
         items = load_dataset(ROOT / "evals" / name)
         assert validate(items, text) == []
         english = sum(i.lang == "en" for i in items) / len(items)
         assert english >= 0.3 and sum(not i.answerable for i in items) >= 6
+    conversation = load_dataset(ROOT / "evals" / "conversation.jsonl")
+    assert validate(conversation, text) == [] and len({tuple(i.history[0].values()) for i in conversation}) >= 30
+    assert sum(i.turn == "standalone" for i in conversation) >= len(conversation) / 3
+    investors = load_dataset(ROOT / "evals" / "investors.jsonl")
+    assert validate(investors, text) == [] and len(investors) >= 40 and {i.lang for i in investors} == {"en"}
+    complete = load_dataset(ROOT / "evals" / "complete.jsonl")
+    assert sum(len(i.parts) > 1 for i in complete) >= len(complete) / 3 - 1
+    assert sum(i.category == "partial" for i in complete) >= 10
+    paraphrase = load_dataset(ROOT / "evals" / "paraphrase.jsonl")
+    groups = {i.group for i in paraphrase}
+    assert validate(paraphrase, text) == [] and len(groups) >= 40 and len(paraphrase) == 3 * len(groups)
     assert len(load_dataset(ROOT / "evals" / "reference.jsonl")) >= 80
 
 
@@ -63,7 +74,7 @@ def _item_output(abstained: bool, answer: str = "北虹桥片区重点发展汽�
     return {
         "answer": answer,
         "abstained": abstained,
-        "citations": [] if abstained else [{"quote": "重点发展汽车新势力", "text": text}],
+        "citations": [] if abstained else [{"chunk_id": "c1", "quote": "重点发展汽车新势力", "text": text}],
         "contexts": [{"text": text}],
         "latency_ms": 12.0,
     }
@@ -92,6 +103,74 @@ def test_item_scoring_and_aggregation(tmp_path: Path) -> None:
     assert metrics["verbatim_citation_rate"] == 1.0
     wrong = aggregate([score_item(answerable, _item_output(True)), score_item(unanswerable, _item_output(False))])
     assert wrong["false_abstain_rate"] == 1.0 and wrong["abstain_on_unanswerable"] == 0.0
+
+
+def _item(**fields) -> object:
+    from evals.dataset import parse_item
+
+    base = {
+        "id": "i",
+        "lang": "zh",
+        "category": "zone",
+        "question": "北虹桥呢？",
+        "answer": "a",
+        "must_include": ["汽车新势力"],
+        "evidence": ["北虹桥片区。重点发展汽车新势力"],
+    }
+    return parse_item(base | fields, "test")
+
+
+def test_conversation_metrics_compare_the_reading_with_the_question() -> None:
+    standalone = _item(turn="standalone")
+    assert (
+        score_item(standalone, _item_output(False) | {"resolved_question": "北虹桥呢？"}).values["standalone_as_asked"]
+        == 1.0
+    )
+    assert (
+        score_item(standalone, _item_output(False) | {"resolved_question": "南虹桥？ 北虹桥呢？"}).values[
+            "standalone_as_asked"
+        ]
+        == 0.0
+    )
+    followup = _item(turn="followup", subject=["北虹桥片区", "North Hongqiao"])
+    read = score_item(followup, _item_output(False) | {"resolved_question": "北虹桥片区重点发展哪些产业？"})
+    unread = score_item(followup, _item_output(False) | {"resolved_question": "北虹桥呢？"})
+    assert read.values["followup_resolved"] == 1.0 and unread.values["followup_resolved"] == 0.0
+
+
+def test_parts_precision_documents_and_language() -> None:
+    parts = [
+        {"text": "哪个片区", "status": "answered", "must_include": ["汽车新势力"]},
+        {"text": "租金多少", "status": "not_stated"},
+    ]
+    item = _item(category="partial", parts=parts)
+    marked = _item_output(False) | {"parts": [{"text": "租金多少", "status": "not_stated", "citations": []}]}
+    assert score_item(item, marked).values["parts_covered"] == 2.0
+    assert score_item(item, _item_output(False)).values["parts_covered"] == 1.0  # the open part is not marked
+    off = {"chunk_id": "c2", "quote": "抄送：南虹桥公司", "text": "抄送：南虹桥公司、东虹办"}
+    noisy = _item_output(False) | {"citations": [*_item_output(False)["citations"], off]}
+    assert aggregate([score_item(_item(), noisy)])["citation_precision"] == 0.5
+    documents = "北虹桥片区。重点发展汽车新势力"
+    composed = noisy["citations"] + [{"chunk_id": "o", "quote": "（八）汽车新势力的细分领域：…", "text": "x"}]
+    values = score_item(_item(), noisy | {"citations": composed}, documents).values
+    assert values["quotes_in_documents"] == 1.0 and values["quotes"] == 3.0
+    english = _item(lang="en", question="Which zone?")
+    assert (
+        score_item(english, _item_output(False, "North Hongqiao focuses on New Automotive Forces [1]")).values[
+            "in_question_language"
+        ]
+        == 1.0
+    )
+    assert score_item(english, _item_output(False)).values["in_question_language"] == 0.0
+
+
+def test_paraphrase_agreement_needs_the_same_evidence_and_the_same_refusal() -> None:
+    group = [_item(id=f"g-{v}", group="g", variant=v) for v in ("formal", "casual", "noisy")]
+    same = [score_item(i, _item_output(False)) for i in group]
+    assert aggregate(same)["paraphrase_agreement"] == 1.0
+    mixed = [*same[:2], score_item(group[2], _item_output(True))]
+    assert aggregate(mixed)["paraphrase_agreement"] == 0.0
+    assert "paraphrase_agreement" not in aggregate([score_item(_item(), _item_output(False))])
 
 
 def test_gate_passes_within_tolerance_and_fails_past_it(tmp_path: Path) -> None:

@@ -36,7 +36,6 @@ def test_a_bare_phrase_without_a_same_kind_subject_asks_the_previous_question_ab
     ("previous", "question"),
     [
         ("北虹桥片区主要发展什么？", "它的定位是什么？"),
-        ("北虹桥片区主要发展什么？", "该片区依托哪些平台？"),
         ("Tell me about the North Hongqiao zone.", "What are its main platforms?"),
         ("What does the catalogue list for the exhibition sector?", "What's meant by the smart one?"),
     ],
@@ -44,6 +43,21 @@ def test_a_bare_phrase_without_a_same_kind_subject_asks_the_previous_question_ab
 def test_a_pronoun_is_read_with_the_question_it_refers_to(analyser, previous, question) -> None:
     r = read_turn(question, previous, analyser)
     assert r.kind == "pronoun" and r.text == f"{analyser.normalize(previous)} {analyser.normalize(question)}"
+
+
+@pytest.mark.parametrize(
+    ("previous", "reply", "question", "reading"),
+    [
+        ("北虹桥片区主要发展什么？", None, "该片区依托哪些平台？", "北虹桥片区依托哪些平台？"),
+        ("Which zone is the one for Beidou navigation?", "The West Hongqiao zone (西虹桥片区) hosts the Beidou base.",
+         "Which platforms does that zone rely on?", "Which platforms does West Hongqiao"),
+        ("Which zone is for Beidou?", "西虹桥片区。以国际化会展经济和北斗数字经济为特色。",
+         "Does any of the development axes run through there?", "run through there? (West Hongqiao"),
+    ],
+)  # fmt: skip
+def test_a_pronoun_of_a_kind_is_read_as_the_last_subject_of_that_kind(analyser, previous, reply, question, reading):
+    r = read_turn(question, previous, analyser, reply)
+    assert r.kind == "pronoun" and reading in r.text
 
 
 def test_a_follow_up_that_opens_and_refers_back_keeps_the_previous_frame(analyser) -> None:

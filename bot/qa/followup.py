@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from bot.qa.glossary import Match
-from bot.qa.text import content_terms, is_chinese
+from bot.qa.text import content_terms, is_chinese, nouns
 
 if TYPE_CHECKING:
     from bot.qa.analyse import Analyser
@@ -43,27 +43,38 @@ class Reading:
         return self.kind != "asked"
 
 
-def user_turns(history: list[dict[str, str]] | list | None) -> list[str]:
-    """The user messages of a chat history (Gradio `messages` format or (user, bot) pairs), oldest first."""
-    out = []
+def exchanges(history: list[dict[str, str]] | list | None) -> list[tuple[str, str | None]]:
+    """(user message, the reply to it) pairs of a chat history (Gradio `messages` format or (user, bot)
+    pairs), oldest first."""
+    out: list[tuple[str, str | None]] = []
     for turn in history or []:
-        if isinstance(turn, dict) and turn.get("role") == "user" and str(turn.get("content", "")).strip():
-            out.append(str(turn["content"]))
+        if isinstance(turn, dict):
+            content = str(turn.get("content", ""))
+            if turn.get("role") == "user" and content.strip():
+                out.append((content, None))
+            elif turn.get("role") == "assistant" and out and out[-1][1] is None:
+                out[-1] = (out[-1][0], content)
         elif isinstance(turn, list | tuple) and turn and turn[0]:
-            out.append(str(turn[0]))
+            out.append((str(turn[0]), str(turn[1]) if len(turn) > 1 and turn[1] else None))
     return out
+
+
+def user_turns(history: list[dict[str, str]] | list | None) -> list[str]:
+    """The user messages of a chat history, oldest first."""
+    return [q for q, _ in exchanges(history)]
 
 
 def read(question: str, history: list[dict[str, str]] | None, analyser: Analyser) -> Reading:
     """The question as it is to be answered, given the conversation so far."""
     previous: str | None = None
-    for turn in user_turns(history)[-MAX_TURNS:]:
-        previous = read_turn(turn, previous, analyser).text
-    return read_turn(question, previous, analyser)
+    reply: str | None = None
+    for turn, answer in exchanges(history)[-MAX_TURNS:]:
+        previous, reply = read_turn(turn, previous, analyser, reply).text, answer
+    return read_turn(question, previous, analyser, reply)
 
 
-def read_turn(question: str, previous: str | None, analyser: Analyser) -> Reading:
-    """One question read against the previous question (as that one was read)."""
+def read_turn(question: str, previous: str | None, analyser: Analyser, reply: str | None = None) -> Reading:
+    """One question read against the previous question (as that one was read) and the reply to it."""
     if not previous:
         return Reading(question)
     rules = analyser.rules.followup
@@ -71,15 +82,68 @@ def read_turn(question: str, previous: str | None, analyser: Analyser) -> Readin
     if (bare := _bare_subject(new, analyser)) is not None:
         return Reading(_swap(prev, new, bare, analyser), "subject", previous)
     pronoun = rules.pronoun.search(new)
-    if pronoun is not None and rules.cue.search(new):
+    kinded = _kinded_pronoun(new, analyser)
+    opens = bool(rules.cue.search(new))
+    if opens and not _asks(new, analyser):
+        return Reading(f"{prev} {new}", "topicless", previous)  # "会展这块的指标呢？": asks nothing itself
+    named = _named_subjects(new, analyser)
+    if opens and (pronoun or kinded) and not named:
         # "And which hospitals are there?": opens as a follow-up and refers back: the previous question's
-        # frame (already in the CBD, in the catalogue) goes with it.
+        # frame (already in the CBD) goes with it.
         return Reading(f"{prev} {new}", "pronoun", previous)
-    if _named_subjects(new, analyser):
+    if kinded is not None:
+        return Reading(_resolve(new, kinded, [prev, reply or ""], analyser) or f"{prev} {new}", "pronoun", previous)
+    if named:
         return Reading(question)  # names its own subject: stands on its own, however it starts
+    if pronoun is not None and not _named_subjects(prev, analyser) and reply:
+        # "三条轴里南向那条叫啥？" → "它串联了哪些平台？": the previous answer named what "it" is.
+        any_kind = ("", pronoun.span())
+        if (text := _resolve(new, any_kind, [reply], analyser)) is not None:
+            return Reading(text, "pronoun", previous)
     if pronoun is not None or (not _own_topics(new, analyser) and _short(new, analyser)):
         return Reading(f"{prev} {new}", "pronoun" if pronoun else "topicless", previous)
     return Reading(question)
+
+
+def _asks(text: str, analyser: Analyser) -> bool:
+    """True when the text holds a question word (哪些, 什么, which, how …)."""
+    words = analyser.rules.followup.question_words
+    return any(words.search(w) for w in _NON_WORD.split(text.lower()) if w)
+
+
+def _kinded_pronoun(text: str, analyser: Analyser) -> tuple[str, tuple[int, int]] | None:
+    """A pronoun that names the kind of its referent ("that zone", "there", "该片区"), when the question does
+    not itself name a subject of that kind."""
+    rules = analyser.rules.followup
+    for kind, pattern in rules.pronoun_kinds:
+        if (m := pattern.search(text)) is None:
+            continue
+        kinds = rules.referent_kinds[kind]
+        if not any(s.term.kind in kinds for s in _named_subjects(text, analyser)):
+            return kind, m.span()
+    return None
+
+
+def _resolve(text: str, kinded: tuple[str, tuple[int, int]], texts: list[str], analyser: Analyser) -> str | None:
+    """The question with its pronoun read as the first subject of its kind in the previous question, else in
+    the reply to it (in the question's language); None when neither names one. English "there" keeps its
+    place in the sentence and the referent follows in brackets."""
+    kind, (start, end) = kinded
+    rules = analyser.rules.followup
+    kinds = rules.referent_kinds.get(kind, rules.subject_kinds)  # "" (it, 它): any subject
+    english = not is_chinese(text)
+    for source in texts:
+        for m in _named_subjects(source, analyser):
+            if m.term.kind not in kinds:
+                continue
+            if english and not m.text.isascii():
+                name = re.sub(r"\s*\([^)]*\)", "", m.term.en)
+            else:
+                name = m.term.zh if not english and m.text.isascii() else m.text
+            if english and text[start:end].lower() == "there":
+                return f"{text} ({name})"
+            return text[:start] + name + text[end:]
+    return None
 
 
 def _short(text: str, analyser: Analyser) -> bool:
@@ -116,10 +180,11 @@ def _own_topics(text: str, analyser: Analyser) -> bool:
         return True
     topics = analyser.topics(text, not is_chinese(text))
     specific = set(analyser.specific(topics))
+    named = nouns(text)
     for t in topics:
         if t.label.lower() in rules.frame_words or t.text.lower() in rules.frame_words:
             continue
-        if t in specific or (not t.known and not t.number):
+        if t in specific or (not t.known and not t.number and (t.label.isascii() or t.label in named)):
             return True
     return False
 
@@ -135,7 +200,7 @@ def _bare_subject(text: str, analyser: Analyser) -> Match | str | None:
         words = [w for w in _NON_WORD.split(rules.followup.filler.sub(" ", rest.lower())) if w]
         if not words:
             return True
-        if not cue or any(rules.followup.question_words.search(w) for w in words):
+        if not cue or any(_asks(w, analyser) for w in words):
             return False
         return all(w in rules.en_stop or w in rules.zh_stop for w in words)
 
@@ -149,7 +214,7 @@ def _bare_subject(text: str, analyser: Analyser) -> Match | str | None:
         return None
     words = [w for w in _NON_WORD.split(rules.followup.filler.sub(" ", text.lower())) if w]
     words = [w for w in words if w not in rules.en_stop and w not in rules.zh_stop]
-    if len(words) == 1 and not rules.followup.question_words.search(words[0]) and _short(words[0], analyser):
+    if len(words) == 1 and not _asks(words[0], analyser) and _short(words[0], analyser):
         return words[0]
     return None
 

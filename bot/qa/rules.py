@@ -25,6 +25,8 @@ class FollowupRules:
     cue: re.Pattern[str]
     question_words: re.Pattern[str]
     pronoun: re.Pattern[str]
+    pronoun_kinds: tuple[tuple[str, re.Pattern[str]], ...]  # (kind of referent, pattern)
+    referent_kinds: dict[str, frozenset[str]]  # kind of pronoun → glossary kinds it may refer to
     frame_words: frozenset[str]
     document_words: frozenset[str]
     subject_kinds: frozenset[str]
@@ -96,6 +98,8 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
     kinds = f.get("subject_kinds")
     if not isinstance(kinds, list) or not kinds:
         raise ConfigError(f"{RULES_FILE.name}: followup.subject_kinds must be a list of glossary kinds.")
+    if set(f.get("pronoun_kinds") or {}) != set(f.get("referent_kinds") or {}):
+        raise ConfigError(f"{RULES_FILE.name}: followup.pronoun_kinds and referent_kinds must name the same kinds.")
     return Rules(
         figure=_compile(_need(data, "figure"), "figure"),
         asking=_compile(_need(data, "asking"), "asking"),
@@ -117,6 +121,11 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
             cue=_compile(_need(f, "cue", "followup."), "followup.cue"),
             question_words=_compile(_need(f, "question_words", "followup."), "followup.question_words"),
             pronoun=_compile(_need(f, "pronoun", "followup."), "followup.pronoun"),
+            pronoun_kinds=tuple(
+                (str(k), _compile(v, f"followup.pronoun_kinds.{k}"))
+                for k, v in _need(f, "pronoun_kinds", "followup.").items()
+            ),
+            referent_kinds={str(k): frozenset(v) for k, v in _need(f, "referent_kinds", "followup.").items()},
             frame_words=_words(_need(f, "frame_words", "followup."), "followup.frame_words"),
             document_words=_words(_need(f, "document_words", "followup."), "followup.document_words"),
             subject_kinds=frozenset(str(k) for k in kinds),

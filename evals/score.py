@@ -1,0 +1,69 @@
+"""Per-item metric values from one `ask --json` output: retrieval, facts, refusals, parts, citations,
+conversation reading and answer language. `evals/run.py` aggregates them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from evals.dataset import EvalItem
+from evals.metrics import (
+    cited_precision,
+    context_recall,
+    facts_in,
+    in_language,
+    quote_in_documents,
+    reciprocal_rank,
+)
+
+
+def _parts(item: EvalItem, out: dict[str, Any], cited: str) -> tuple[float, float]:
+    """(expected parts covered, expected parts): an answered part's facts are in the answer or its cited
+    passages; a part the documents leave open is marked not stated (not refused as a whole)."""
+    marked = [p for p in out.get("parts") or [] if p.get("status") == "not_stated"]
+    covered = 0
+    for part in item.parts:
+        if part.status == "answered":
+            covered += not out.get("abstained") and facts_in(list(part.must_include), cited)
+        else:
+            covered += not out.get("abstained") and bool(marked)
+    return float(covered), float(len(item.parts))
+
+
+def item_values(item: EvalItem, out: dict[str, Any], documents: str | None = None) -> dict[str, float]:
+    """Every metric value an item has (a value is absent when the metric does not apply to the item)."""
+    values: dict[str, float] = {}
+    contexts = [c["text"] for c in out.get("contexts", [])]
+    citations = out.get("citations", [])
+    answer = str(out.get("answer", ""))
+    abstained = bool(out.get("abstained"))
+    values["verbatim_quotes"] = float(sum(c["quote"] in c["text"] for c in citations))
+    values["quotes"] = float(len(citations))
+    if documents is not None:
+        values["quotes_in_documents"] = float(sum(quote_in_documents(c["quote"], documents) for c in citations))
+    cited = answer + "\n" + "\n".join(c["text"] for c in citations)
+    if item.answerable:
+        for k in (1, 3, 5):
+            values[f"context_recall@{k}"] = context_recall(item.evidence, contexts, k)
+        values["rr"] = reciprocal_rank(item.evidence, contexts)
+        values["fact_in_answer"] = float(not abstained and facts_in(item.must_include, answer))
+        values["fact_in_cited"] = float(not abstained and facts_in(item.must_include, cited))
+        values["false_abstain"] = float(abstained)
+        passages = list({c["chunk_id"]: c["text"] for c in citations}.values())
+        if passages:
+            values["precise_citations"], values["citations"] = map(float, cited_precision(item.evidence, passages))
+    else:
+        values["abstained_correctly"] = float(abstained)
+        marked = any(p.get("status") == "not_stated" for p in out.get("parts") or [])
+        values["answered_as_covered"] = float(not abstained and not marked)
+    if item.parts:
+        values["parts_covered"], values["parts"] = _parts(item, out, cited)
+    resolved = str(out.get("resolved_question") or item.question)
+    if item.turn == "standalone":
+        values["standalone_as_asked"] = float(resolved.strip() == item.question.strip())
+    elif item.turn == "followup":
+        low = resolved.lower()
+        read = resolved.strip() != item.question.strip() and any(s.lower() in low for s in item.subject)
+        values["followup_resolved"] = float(read)
+    if not abstained:
+        values["in_question_language"] = float(in_language(answer, item.lang))
+    return values
