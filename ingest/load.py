@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.errors import CorpusError, DocumentError
+from ingest.errors import CorpusError, DocumentError
 
 logger = logging.getLogger(__name__)
 

@@ -9,10 +9,10 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bot.errors import CorpusError
-from bot.settings import Settings
 from ingest.chunk import Chunk, chunk_document
+from ingest.config import IngestSettings
 from ingest.embed import IndexEmbeddings, load_embeddings
+from ingest.errors import CorpusError
 from ingest.load import load_corpus
 from ingest.store import open_index
 
@@ -66,7 +66,7 @@ def chunk_corpus(corpus_dir: Path, count_tokens=None, max_tokens: int = 400) -> 
 
 
 def run_ingest(
-    settings: Settings,
+    settings: IngestSettings,
     *,
     corpus_dir: Path | None = None,
     rebuild: bool = False,

@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from bot.errors import (
+from ingest.config import StoreSettings
+from ingest.errors import (
     ConfigError,
     IndexCorruptError,
     IndexMissingError,
     ModelMismatchError,
     StoreUnavailableError,
 )
-from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def _check_server(url: str, timeout: float) -> None:
         ) from None
 
 
-def open_client(settings: Settings, *, create: bool) -> Any:
+def open_client(settings: StoreSettings, *, create: bool) -> Any:
     """A Chroma client; embedded unless `HQBOT_CHROMA_URL` is set. `create=False` never creates folders."""
     import chromadb
 
@@ -121,7 +121,7 @@ def _forget_client(path: Path) -> None:
     SharedSystemClient._identifier_to_refcount.pop(str(path), None)
 
 
-def set_aside(settings: Settings) -> Any:
+def set_aside(settings: StoreSettings) -> Any:
     """Move an unreadable embedded index folder to `chroma.corrupt-<time>` and open a fresh one (`--rebuild` only)."""
     path = settings.index_dir
     backup = path.with_name(f"{path.name}.corrupt-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}")
@@ -318,7 +318,7 @@ def check_model(meta: dict[str, Any], model_id: str) -> None:
         )
 
 
-def open_index(settings: Settings, *, create: bool = False) -> Index:
+def open_index(settings: StoreSettings, *, create: bool = False) -> Index:
     """The index named by the settings. With `create` (ingest), an unreadable embedded folder gives an Index
     that raises its error on use, except `sync(rebuild=True)`, which sets the folder aside and starts afresh."""
     try:
