@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -221,6 +222,17 @@ def _merge_short(passages: list[_Passage], target: int, count: Callable[[str], i
     return merged
 
 
+def chunk_id(doc_id: str, path: tuple[str, ...], text: str, seen: Counter[str]) -> str:
+    """The id of a chunk from its document, heading path and text; `seen` numbers true duplicates in one document.
+
+    The position is not part of it, so an edit elsewhere in the document leaves the id (and the stored
+    embedding) of an unchanged chunk as it was.
+    """
+    digest = hashlib.sha1(f"{SECTION_SEP.join(path)}\n{text}".encode()).hexdigest()[:16]
+    seen[digest] += 1
+    return f"{doc_id}#{digest}" if seen[digest] == 1 else f"{doc_id}#{digest}-{seen[digest]}"
+
+
 def title_of(blks: list[Block], fallback: str) -> str:
     """The raw title line: the first line followed by a date line, else the first short line."""
     for i, blk in enumerate(blks[:12]):
@@ -252,14 +264,14 @@ def chunk_document(
     label = label or (raw_title.split()[-1] if raw_title.split() else doc_id)
     passages = _merge_short(_passages(blks, label, keep_first_label=explicit), merge_tokens, count_tokens)
     chunks: list[Chunk] = []
+    seen: Counter[str] = Counter()
     for p in passages:
         head = count_tokens(SECTION_SEP.join(p.path)) + 1
         for piece in _split_long(p.text, max(64, max_tokens - head), count_tokens):
             position = len(chunks)
-            digest = hashlib.sha1(f"{SECTION_SEP.join(p.path)}\n{piece}".encode()).hexdigest()[:12]
             chunks.append(
                 Chunk(
-                    chunk_id=f"{doc_id}#{position:04d}-{digest}",
+                    chunk_id=chunk_id(doc_id, p.path, piece, seen),
                     doc_id=doc_id,
                     source=source or doc_id,
                     title=title,

@@ -259,10 +259,15 @@ class Index:
                 check_model(target.metadata or {}, embeddings.model_id)
             else:
                 target = self._staging(embeddings.model_id, embeddings.dim, getattr(embeddings, "engine", ""))
-            existing = set(target.get(include=[])["ids"])
+            stored = target.get(include=["metadatas", "documents"])
+            existing = dict(zip(stored["ids"], zip(stored["metadatas"], stored["documents"], strict=True), strict=True))
             wanted = {c.chunk_id: c for c in chunks}
             new = [c for cid, c in wanted.items() if cid not in existing]
-            stale = sorted(existing - wanted.keys())
+            stale = sorted(existing.keys() - wanted.keys())
+            moved = [c for cid, c in wanted.items() if cid in existing and existing[cid] != (c.metadata(), c.text)]
+            for start in range(0, len(moved), 512):  # same text, new place (an edit above it): no re-embedding
+                batch = moved[start : start + 512]
+                target.update(ids=[c.chunk_id for c in batch], metadatas=[c.metadata() for c in batch])
             if on_total:
                 on_total(len(new))
             for start in range(0, len(new), _BATCH):

@@ -114,6 +114,20 @@ def test_ids_are_stable_unique_and_derived_from_content(plan_chunks) -> None:
     assert len(changed) == 2  # only the edited passage gets a new id
 
 
+def test_ids_do_not_depend_on_position(plan_chunks) -> None:
+    inserted = PLAN.replace("一、发展基础\n\n", "一、发展基础\n\n商务区坚持规划引领，各项工作取得积极进展。\n\n", 1)
+    edited = chunk_document("plan", inserted, label="产业发展规划")
+    assert len({c.chunk_id for c in edited} - {c.chunk_id for c in plan_chunks}) == 1
+    assert [c.position for c in edited] == list(range(len(edited)))  # positions still give the order
+
+
+def test_true_duplicates_in_one_document_are_numbered() -> None:
+    chunks = chunk_document("d", "一、甲\n\n同一句话。\n\n同一句话。\n\n二、乙\n\n同一句话。\n", merge_tokens=1)
+    ids = [c.chunk_id for c in chunks]
+    assert len(ids) == len(set(ids)) == 3
+    assert ids[1] == f"{ids[0]}-2" and not ids[2].startswith(ids[0])  # another section: another id
+
+
 def test_combined_source_chunks_like_the_split_files() -> None:
     source = ROOT.parent / "shared" / "source" / "hongqiao-cbd-industry-plan-2022.txt"
     if not source.exists():

@@ -107,3 +107,28 @@ def test_interrupted_first_ingest_leaves_no_index(fake_embeddings) -> None:
         open_index(settings).require("fake-bigram-64")
     report = run_ingest(settings, embeddings=FakeEmbeddings(), show_progress=False)
     assert report.chunks == len({c.chunk_id for c in _ids(settings)})
+
+
+def _contents(settings) -> list[tuple[str, str, dict]]:
+    """Every stored chunk as (id, text, metadata), in document order."""
+    return [(c.chunk_id, c.text, c.metadata) for c in _ids(settings)]
+
+
+def _insert_paragraph(corpus: Path) -> None:
+    plan = corpus / "hongqiao-cbd-industry-plan-2022.txt"
+    text = plan.read_text(encoding="utf-8")
+    anchor = "一、发展基础\n\n"
+    new = "商务区坚持规划引领，统筹推进产业布局、功能平台与营商环境建设，各项工作取得积极进展。\n\n"
+    plan.write_text(text.replace(anchor, anchor + new, 1), encoding="utf-8")
+
+
+def test_inserting_a_paragraph_reembeds_only_what_changed(fake_embeddings, corpus_copy: Path, tmp_path: Path) -> None:
+    settings = load_settings(corpus_dir=corpus_copy)
+    first = run_ingest(settings, embeddings=fake_embeddings, show_progress=False)
+    _insert_paragraph(corpus_copy)
+    report = run_ingest(settings, embeddings=fake_embeddings, show_progress=False)
+    assert report.added <= 2 and report.chunks == first.chunks + 1
+    # The chunks after the insert keep their ids and embeddings but follow it in position, as in a clean build.
+    clean = load_settings(corpus_dir=corpus_copy, data_dir=tmp_path / "clean")
+    run_ingest(clean, embeddings=FakeEmbeddings(), show_progress=False)
+    assert _contents(settings) == _contents(clean)
