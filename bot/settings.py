@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ingest.config import DEFAULT_EMBEDDINGS
+from ingest.config import DEFAULT_EMBEDDINGS, DEFAULT_MAX_CHUNK_CHARS, MIN_CHUNK_CHARS
 
 __all__ = ["DEFAULT_EMBEDDINGS", "PROJECT_ROOT", "Settings", "load_settings"]
 
@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(None, description="http://HOST:PORT of a Chroma server; empty = embedded.")
     chroma_timeout: float = Field(5.0, description="Seconds to wait for a Chroma server.")
     collection: str = Field("hqbot", description="Name prefix of the Chroma collections.")
+    max_chunk_chars: int = Field(
+        DEFAULT_MAX_CHUNK_CHARS, ge=MIN_CHUNK_CHARS, description="Longest chunk in characters; longer ones are split."
+    )
 
     top_k: int = Field(5, description="Passages retrieved per question.")
     max_question_chars: int = Field(2000, description="Longest question accepted.")

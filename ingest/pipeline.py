@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ingest.chunk import Chunk, chunk_document
-from ingest.config import IngestSettings
+from ingest.config import DEFAULT_MAX_CHUNK_CHARS, IngestSettings
 from ingest.embed import IndexEmbeddings, load_embeddings
 from ingest.errors import CorpusError
 from ingest.load import load_corpus
@@ -45,7 +45,9 @@ class IngestReport:
         return asdict(self)
 
 
-def chunk_corpus(corpus_dir: Path, count_tokens=None, max_tokens: int = 400) -> tuple[list[Chunk], int, list[str]]:
+def chunk_corpus(
+    corpus_dir: Path, count_tokens=None, max_tokens: int = 400, max_chars: int = DEFAULT_MAX_CHUNK_CHARS
+) -> tuple[list[Chunk], int, list[str]]:
     """Load and chunk every document: (chunks, number of documents, problems)."""
     loaded = load_corpus(corpus_dir)
     chunks: list[Chunk] = []
@@ -53,7 +55,14 @@ def chunk_corpus(corpus_dir: Path, count_tokens=None, max_tokens: int = 400) -> 
     kwargs = {"count_tokens": count_tokens} if count_tokens else {}
     for doc in loaded.documents:
         doc_chunks = chunk_document(
-            doc.doc_id, doc.text, source=doc.source, title=doc.title, label=doc.label, max_tokens=max_tokens, **kwargs
+            doc.doc_id,
+            doc.text,
+            source=doc.source,
+            title=doc.title,
+            label=doc.label,
+            max_tokens=max_tokens,
+            max_chars=max_chars,
+            **kwargs,
         )
         if not doc_chunks:
             problems.append(f"{doc.source} has no text left after cleaning; skipped it.")
@@ -77,7 +86,9 @@ def run_ingest(
     started = time.perf_counter()
     embeddings = embeddings or load_embeddings(settings.embeddings)
     budget = min(embeddings.max_tokens, 512) - 24  # room for the model's prefix and special tokens
-    chunks, documents, problems = chunk_corpus(corpus_dir or settings.corpus_dir, embeddings.count_tokens, budget)
+    chunks, documents, problems = chunk_corpus(
+        corpus_dir or settings.corpus_dir, embeddings.count_tokens, budget, settings.max_chunk_chars
+    )
     for problem in problems:
         logger.info(problem)
     index = open_index(settings, create=True)

@@ -8,7 +8,7 @@ from bot.errors import IndexMissingError, ModelMismatchError
 from bot.settings import load_settings
 from ingest.pipeline import run_ingest
 from ingest.store import open_index
-from tests.conftest import FakeEmbeddings
+from tests.conftest import FakeEmbeddings, small_corpus
 
 
 class FailingEmbeddings(FakeEmbeddings):
@@ -132,3 +132,15 @@ def test_inserting_a_paragraph_reembeds_only_what_changed(fake_embeddings, corpu
     clean = load_settings(corpus_dir=corpus_copy, data_dir=tmp_path / "clean")
     run_ingest(clean, embeddings=FakeEmbeddings(), show_progress=False)
     assert _contents(settings) == _contents(clean)
+
+
+def test_the_chunk_bound_is_a_setting(fake_embeddings, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("HQBOT_MAX_CHUNK_CHARS", "100")
+    corpus = small_corpus(tmp_path)
+    with (corpus / "zones.txt").open("a", encoding="utf-8") as f:
+        f.write("\n东虹桥片区" + "，重点发展航空服务经济" * 60 + "。\n")
+    settings = load_settings(corpus_dir=corpus)
+    assert settings.max_chunk_chars == 100
+    report = run_ingest(settings, embeddings=fake_embeddings, show_progress=False)
+    stored = _ids(settings)
+    assert report.chunks == len(stored) > 8 and max(len(c.text) for c in stored) <= 100
