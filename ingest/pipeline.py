@@ -98,6 +98,24 @@ def chunk_corpus(
     return chunks, len({c.doc_id for c in chunks}), problems
 
 
+def corpus_chunks(
+    settings: IngestSettings,
+    embeddings: IndexEmbeddings,
+    corpus_dir: Path | None = None,
+    *,
+    show_progress: bool = False,
+) -> tuple[list[Chunk], int, list[str]]:
+    """The chunks an ingest stores for the corpus folder with this model: (chunks, documents, problems)."""
+    budget = min(embeddings.max_tokens, 512) - 24  # room for the model's prefix and special tokens
+    return chunk_corpus(
+        corpus_dir or settings.corpus_dir,
+        embeddings.count_tokens,
+        budget,
+        settings.max_chunk_chars,
+        show_progress=show_progress,
+    )
+
+
 def run_ingest(
     settings: IngestSettings,
     *,
@@ -109,14 +127,7 @@ def run_ingest(
     """Bring the index in line with the corpus folder; only new or changed chunks are embedded."""
     started = time.perf_counter()
     embeddings = embeddings or load_embeddings(settings.embeddings)
-    budget = min(embeddings.max_tokens, 512) - 24  # room for the model's prefix and special tokens
-    chunks, documents, problems = chunk_corpus(
-        corpus_dir or settings.corpus_dir,
-        embeddings.count_tokens,
-        budget,
-        settings.max_chunk_chars,
-        show_progress=show_progress,
-    )
+    chunks, documents, problems = corpus_chunks(settings, embeddings, corpus_dir, show_progress=show_progress)
     for problem in problems:
         logger.info(problem)
     index = open_index(settings, create=True)
