@@ -33,7 +33,8 @@ from ingest.errors import (
 logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
-_BATCH = 64  # chunks embedded (and stored) at a time
+_BATCH = 64  # chunks embedded (and stored) at a time, at most
+_BATCH_CHARS = 16_000  # characters embedded at a time, at most: long chunks still report progress every few seconds
 _COPY_BATCH = 512  # chunks copied, updated or deleted at a time
 _SEGMENT_DIR = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -344,7 +345,7 @@ class Index:
         new = [c for c in missing if c.chunk_id not in source_rows]
         if on_total:
             on_total(len(new))
-        for batch in _batches(new, _BATCH):
+        for batch in _embed_batches(new):
             vectors = embeddings.embed_documents([c.embed_text for c in batch])
             _store(target, batch, vectors)
             if progress:
@@ -385,6 +386,22 @@ class Index:
 def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _embed_batches(chunks: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    """Consecutive chunks, at most `_BATCH` of them and `_BATCH_CHARS` characters of embedded text (at least one)."""
+    start = 0
+    while start < len(chunks):
+        end, size = start, 0
+        while (
+            end < len(chunks)
+            and end - start < _BATCH
+            and (end == start or size + len(chunks[end].embed_text) <= _BATCH_CHARS)
+        ):
+            size += len(chunks[end].embed_text)
+            end += 1
+        yield chunks[start:end]
+        start = end
 
 
 def _store(collection: Any, chunks: Sequence[Any], vectors: Sequence[Any]) -> None:
