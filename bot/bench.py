@@ -1,5 +1,6 @@
-"""`hqbot bench`: ingest speed, cold start, query latency in process and over HTTP, memory, and how ingest
-throughput and query latency grow with the corpus replicated ×1, ×5, ×20. Writes bench.json and bench.png.
+"""`hqbot bench`: ingest speed, cold start, query latency in process and over HTTP, memory, how ingest
+throughput and query latency grow with the corpus replicated ×1, ×5, ×20, and how cleaning and chunking
+time grows with the size of a file (1, 4, 16 MB of generated text). Writes bench.json and bench.png.
 
 Everything runs in a temporary folder with an embedded index: the user's data folder and any Chroma server
 named by HQBOT_CHROMA_URL are never touched. The optional LLM is switched off: this measures the local pipeline.
@@ -42,11 +43,15 @@ class BenchPlan:
     cold_runs: int = 3
     scale_asks: int = 50
     budget_seconds: float | None = None  # scaling steps that would end past it are skipped (and listed)
+    chunk_sizes_mb: tuple[float, ...] = (1, 4, 16)  # generated text cleaned and chunked, per shape
+    chunk_repeats: int = 3  # the best of this many runs per size (a shared machine adds noise, never speed)
 
     @classmethod
     def quick(cls) -> BenchPlan:
         """Under five minutes on 2 cores: the bundled model embeds about 4-8 chunks a second."""
-        return cls(factors=(1, 2, 5), asks=50, http_calls=30, cold_runs=1, scale_asks=20, budget_seconds=270)
+        return cls(
+            factors=(1, 2, 5), asks=50, http_calls=30, cold_runs=1, scale_asks=20, budget_seconds=270, chunk_repeats=2
+        )
 
 
 # --- small measuring helpers (shared with scripts/load.py) ------------------------------------------------
@@ -217,6 +222,67 @@ def _http(env: dict[str, str], tmp: Path, calls: int) -> dict[str, Any]:
             proc.kill()
 
 
+# --- cleaning and chunking time against file size --------------------------------------------------------
+#: Shapes of generated text: paragraphs that end a sentence; lines that never do, so cleaning joins them all
+#: into one paragraph (quadratic before); one line with no line break and no sentence end.
+CHUNK_SHAPES = {
+    "punctuated": "商务区重点发展数字贸易和总部经济，推动产业融合创新发展。加快建设国际会展之都！\n\n",
+    "unpunctuated": "商务区重点发展数字贸易和总部经济，推动产业融合创新发展\n",
+    "one_line": "商务区重点发展数字贸易和总部经济，推动产业融合创新发展，",
+}
+#: The largest size may take at most this many times the smallest (16x the text: linear plus slack).
+CHUNK_BOUND = 20
+
+
+def generated_text(shape: str, mb: float) -> str:
+    """About `mb` MB (UTF-8) of policy-like Chinese text of one of the `CHUNK_SHAPES`."""
+    unit = CHUNK_SHAPES[shape]
+    return unit * max(1, round(mb * 2**20 / len(unit.encode())))
+
+
+def chunking_bench(sizes_mb: tuple[float, ...], echo: Echo, repeats: int = 3) -> dict[str, Any]:
+    """Seconds per MB to clean and chunk generated text of each shape and size (no model, no index; the best
+    of `repeats` runs), and the ratio of the largest size's time to the smallest's: at most 20 for 16 times
+    the text (in proportion for other sizes), which only linear work meets."""
+    import gc
+
+    from ingest.chunk import chunk_document
+
+    points, ratios = [], {}
+    for shape in CHUNK_SHAPES:
+        row = []
+        for mb in sizes_mb:
+            text, seconds = generated_text(shape, mb), float("inf")
+            for _ in range(max(1, repeats)):
+                chunks = None
+                gc.collect()  # the previous run's chunks are not this run's garbage
+                started = time.perf_counter()
+                chunks = chunk_document("bench", text, label="bench")
+                seconds = min(seconds, time.perf_counter() - started)
+            row.append(
+                {
+                    "shape": shape,
+                    "mb": mb,
+                    "chunks": len(chunks),
+                    "seconds": round(seconds, 3),
+                    "seconds_per_mb": round(seconds / mb, 4),
+                    "longest_chunk_chars": max(len(c.text) for c in chunks),
+                }
+            )
+        ratios[shape] = round(row[-1]["seconds"] / max(row[0]["seconds"], 1e-6), 2)
+        per_mb = ", ".join(f"{p['mb']:g} MB {p['seconds_per_mb']:.3f}" for p in row)
+        echo(f"  {shape}: seconds per MB {per_mb}; {sizes_mb[-1]:g} MB took {ratios[shape]}x {sizes_mb[0]:g} MB")
+        points.extend(row)
+    bound = round(CHUNK_BOUND * sizes_mb[-1] / sizes_mb[0] / 16, 2)
+    return {
+        "sizes_mb": list(sizes_mb),
+        "points": points,
+        "largest_to_smallest": ratios,
+        "bound": bound,
+        "within_bound": all(r <= bound for r in ratios.values()),
+    }
+
+
 def replicate(source: Path, dest: Path, factor: int) -> None:
     """`dest` holds the corpus `factor` times: the originals plus `copyNN-<name>` copies (distinct document ids)."""
     manifest_file = source / MANIFEST
@@ -289,7 +355,10 @@ def run_bench(
     started, out_dir = time.monotonic(), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     result: dict[str, Any] = {"version": 1, "quick": quick, "started": datetime.now(UTC).isoformat(timespec="seconds")}
-    result["machine"], result["plan"] = machine(), asdict(plan) | {"factors": list(plan.factors)}
+    result["machine"], result["plan"] = (
+        machine(),
+        asdict(plan) | {"factors": list(plan.factors), "chunk_sizes_mb": list(plan.chunk_sizes_mb)},
+    )
     with tempfile.TemporaryDirectory(prefix="hqbot-bench-") as tmp_name:
         tmp = Path(tmp_name)
         base = _settings(settings, tmp / "data")
@@ -302,6 +371,9 @@ def run_bench(
             "llm": False,
             "top_k": base.top_k,
         }
+        sizes = ", ".join(f"{mb:g}" for mb in plan.chunk_sizes_mb)
+        echo(f"Cleaning and chunking generated text ({sizes} MB per shape; no model):")
+        result["chunking"] = chunking_bench(plan.chunk_sizes_mb, echo, plan.chunk_repeats)
         echo(f"Ingesting {settings.corpus_dir} into a fresh index in {tmp} …")
         first = run_ingest(base, embeddings=embeddings, show_progress=False)
         again = run_ingest(base, embeddings=embeddings, show_progress=False)

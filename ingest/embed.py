@@ -14,8 +14,8 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from bot.errors import EmbeddingModelError
-from bot.settings import DEFAULT_EMBEDDINGS
+from ingest.config import DEFAULT_EMBEDDINGS
+from ingest.errors import EmbeddingModelError
 
 logger = logging.getLogger(__name__)
 

@@ -1,22 +1,25 @@
-"""The ingest job: load → clean and chunk → embed → store, with a progress bar and a summary."""
+"""The ingest job: load → clean and chunk → embed → store, with progress on stderr and a summary."""
 
 from __future__ import annotations
 
 import logging
-import sys
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bot.errors import CorpusError
-from bot.settings import Settings
 from ingest.chunk import Chunk, chunk_document
+from ingest.config import DEFAULT_MAX_CHUNK_CHARS, IngestSettings
 from ingest.embed import IndexEmbeddings, load_embeddings
+from ingest.errors import CorpusError
 from ingest.load import load_corpus
+from ingest.progress import Progress
 from ingest.store import open_index
 
 logger = logging.getLogger(__name__)
+
+#: Seconds chunking may take before its progress is shown (the bundled corpus takes a fraction of one).
+CHUNK_PROGRESS_DELAY = 1.0
 
 
 @dataclass
@@ -45,28 +48,76 @@ class IngestReport:
         return asdict(self)
 
 
-def chunk_corpus(corpus_dir: Path, count_tokens=None, max_tokens: int = 400) -> tuple[list[Chunk], int, list[str]]:
-    """Load and chunk every document: (chunks, number of documents, problems)."""
+def chunk_corpus(
+    corpus_dir: Path,
+    count_tokens=None,
+    max_tokens: int = 400,
+    max_chars: int = DEFAULT_MAX_CHUNK_CHARS,
+    *,
+    show_progress: bool = False,
+) -> tuple[list[Chunk], int, list[str]]:
+    """Load and chunk every document: (chunks, number of documents, problems). With `show_progress`, a chunking
+    step that lasts over a second shows the characters read on stderr."""
     loaded = load_corpus(corpus_dir)
     chunks: list[Chunk] = []
     problems = list(loaded.problems)
     kwargs = {"count_tokens": count_tokens} if count_tokens else {}
+    total = sum(len(doc.text) for doc in loaded.documents)
+    bar = Progress("Chunking", total, "character", delay=CHUNK_PROGRESS_DELAY) if show_progress else None
     for doc in loaded.documents:
+        read = 0
+
+        def advance(n: int, size: int = len(doc.text)) -> None:
+            nonlocal read
+            step = max(0, min(n, size - read))  # cleaning counts line ends itself: keep to the file's length
+            read += step
+            if bar is not None:
+                bar.update(step)
+
         doc_chunks = chunk_document(
-            doc.doc_id, doc.text, source=doc.source, title=doc.title, label=doc.label, max_tokens=max_tokens, **kwargs
+            doc.doc_id,
+            doc.text,
+            source=doc.source,
+            title=doc.title,
+            label=doc.label,
+            max_tokens=max_tokens,
+            max_chars=max_chars,
+            progress=advance,
+            **kwargs,
         )
+        advance(len(doc.text))
         if not doc_chunks:
             problems.append(f"{doc.source} has no text left after cleaning; skipped it.")
             continue
         chunks.extend(doc_chunks)
+    if bar is not None:
+        bar.close()
     if not chunks:
         detail = f" ({problems[0]})" if problems else ""
         raise CorpusError(f"Nothing could be ingested from {corpus_dir}{detail}.")
     return chunks, len({c.doc_id for c in chunks}), problems
 
 
+def corpus_chunks(
+    settings: IngestSettings,
+    embeddings: IndexEmbeddings,
+    corpus_dir: Path | None = None,
+    *,
+    show_progress: bool = False,
+) -> tuple[list[Chunk], int, list[str]]:
+    """The chunks an ingest stores for the corpus folder with this model: (chunks, documents, problems)."""
+    budget = min(embeddings.max_tokens, 512) - 24  # room for the model's prefix and special tokens
+    return chunk_corpus(
+        corpus_dir or settings.corpus_dir,
+        embeddings.count_tokens,
+        budget,
+        settings.max_chunk_chars,
+        show_progress=show_progress,
+    )
+
+
 def run_ingest(
-    settings: Settings,
+    settings: IngestSettings,
     *,
     corpus_dir: Path | None = None,
     rebuild: bool = False,
@@ -76,20 +127,17 @@ def run_ingest(
     """Bring the index in line with the corpus folder; only new or changed chunks are embedded."""
     started = time.perf_counter()
     embeddings = embeddings or load_embeddings(settings.embeddings)
-    budget = min(embeddings.max_tokens, 512) - 24  # room for the model's prefix and special tokens
-    chunks, documents, problems = chunk_corpus(corpus_dir or settings.corpus_dir, embeddings.count_tokens, budget)
+    chunks, documents, problems = corpus_chunks(settings, embeddings, corpus_dir, show_progress=show_progress)
     for problem in problems:
         logger.info(problem)
     index = open_index(settings, create=True)
 
-    bar = None
+    bar: Progress | None = None
 
     def on_total(total: int) -> None:
         nonlocal bar
         if total and show_progress:
-            from tqdm import tqdm
-
-            bar = tqdm(total=total, desc="Embedding", unit="chunk", file=sys.stderr, disable=None)
+            bar = Progress("Embedding", total, "chunk")
 
     added, removed, total = index.sync(
         chunks, embeddings, rebuild=rebuild, on_total=on_total, progress=lambda n: bar.update(n) if bar else None

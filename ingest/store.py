@@ -1,33 +1,42 @@
 """The Chroma index: embedded (`PersistentClient` under the data directory) or a server (`HQBOT_CHROMA_URL`).
 
 A registry collection names the active chunk collection. Each chunk collection records the embedding
-model and dimension that built it. `--rebuild` (and a first build) fill a staging collection and
-switch the registry to it only when it is complete.
+model and dimension that built it. Every ingest builds the new index where queries cannot see it and
+switches the registry to it in one step when it is complete: a first build and `--rebuild` embed every
+chunk into `<prefix>-staging`; an incremental ingest copies the unchanged chunks' stored vectors from the
+active collection into `<prefix>-update` and embeds only the new ones. The collection replaced is deleted
+once the switch is done, and so are the folders Chroma leaves behind for a deleted collection (embedded).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import re
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from bot.errors import (
+from ingest.config import StoreSettings
+from ingest.errors import (
     ConfigError,
     IndexCorruptError,
     IndexMissingError,
     ModelMismatchError,
     StoreUnavailableError,
 )
-from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
-_BATCH = 64
+_BATCH = 64  # chunks embedded (and stored) at a time, at most
+_BATCH_CHARS = 16_000  # characters embedded at a time, at most: long chunks still report progress every few seconds
+_COPY_BATCH = 512  # chunks copied, updated or deleted at a time
+_SEGMENT_DIR = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 @dataclass(frozen=True)
@@ -73,7 +82,7 @@ def _check_server(url: str, timeout: float) -> None:
         ) from None
 
 
-def open_client(settings: Settings, *, create: bool) -> Any:
+def open_client(settings: StoreSettings, *, create: bool) -> Any:
     """A Chroma client; embedded unless `HQBOT_CHROMA_URL` is set. `create=False` never creates folders."""
     import chromadb
 
@@ -121,7 +130,7 @@ def _forget_client(path: Path) -> None:
     SharedSystemClient._identifier_to_refcount.pop(str(path), None)
 
 
-def set_aside(settings: Settings) -> Any:
+def set_aside(settings: StoreSettings) -> Any:
     """Move an unreadable embedded index folder to `chroma.corrupt-<time>` and open a fresh one (`--rebuild` only)."""
     path = settings.index_dir
     backup = path.with_name(f"{path.name}.corrupt-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}")
@@ -141,14 +150,17 @@ class Index:
         url: str | None = None,
         broken: IndexCorruptError | None = None,
         reset: Callable[[], Any] | None = None,
+        path: Path | None = None,
     ) -> None:
         self._client = client
         self._broken = broken  # why `client` is None: an embedded folder that could not be opened
         self._reset = reset  # what `sync(rebuild=True)` does about it: set the folder aside, open a fresh one
         self.prefix = prefix
         self.url = url
+        self.path = path  # the embedded index folder (None for a server)
         self.registry_name = f"{prefix}-registry"
-        self.staging_name = f"{prefix}-staging"
+        self.staging_name = f"{prefix}-staging"  # a fresh build: every chunk embedded into it
+        self.update_name = f"{prefix}-update"  # an incremental build: the active chunks copied, the new embedded
 
     @property
     def client(self) -> Any:
@@ -210,35 +222,61 @@ class Index:
         return collection
 
     def _activate(self, collection: Any) -> None:
+        """Switch queries to a complete collection in one step, then delete what it replaces."""
         final = f"{self.prefix}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}"
+        fresh = collection.name == self.staging_name
         collection.modify(name=final)
         previous = self.active_name()
-        self._registry().modify(metadata={"active": final, "switched": _now()})
-        for name in self._collection_names():  # the previous index and any orphan of a killed switch
-            if name.startswith(f"{self.prefix}-") and name not in (final, self.registry_name, self.staging_name):
+        self._point_registry(final)
+        keep = {final, self.registry_name, self.staging_name} | (set() if fresh else {self.update_name})
+        for name in self._collection_names():  # the previous index and any orphan of a stopped switch
+            if name.startswith(f"{self.prefix}-") and name not in keep:
                 logger.info("Deleting old collection %s (was active: %s)", name, name == previous)
                 self.client.delete_collection(name)
+        self._remove_orphan_folders()
+
+    def _point_registry(self, name: str) -> None:
+        self._registry().modify(metadata={"active": name, "switched": _now()})
+
+    def _remove_orphan_folders(self) -> None:
+        """Delete the vector folders no collection uses: Chroma 1.5 deletes a collection's rows but leaves its
+        folder in an embedded index (chroma-core/chroma#5259), so every rebuild would leave one behind."""
+        if self.path is None or self.url:
+            return  # a server's disk is the server's
+        folders = [p for p in self.path.iterdir() if p.is_dir() and _SEGMENT_DIR.match(p.name)]
+        try:  # read after listing: a folder listed is a segment created earlier, so a live one is in this read
+            with sqlite3.connect(f"file:{self.path / 'chroma.sqlite3'}?mode=ro", uri=True, timeout=5) as db:
+                live = {str(row[0]) for row in db.execute("SELECT id FROM segments")}
+        except sqlite3.Error as exc:
+            logger.info("Left old index folders in place: the segment list could not be read (%s).", exc)
+            return
+        if not live:
+            return  # not the layout this code knows: delete nothing
+        for folder in folders:
+            if folder.name not in live:
+                logger.info("Deleting the folder of a deleted collection: %s", folder)
+                shutil.rmtree(folder, ignore_errors=True)
 
     # --- writing --------------------------------------------------------------------------------
-    def _staging(self, model_id: str, dim: int, engine: str) -> Any:
-        if self.staging_name in self._collection_names():
-            staging = self.client.get_collection(self.staging_name, embedding_function=None)
-            meta = staging.metadata or {}
-            if meta.get("embedding_model") == model_id and meta.get("schema") == SCHEMA_VERSION:
-                return staging  # resume an interrupted build
-            self.client.delete_collection(self.staging_name)
-        return self.client.create_collection(
-            self.staging_name,
-            metadata={
-                "hnsw:space": "cosine",
-                "embedding_model": model_id,
-                "dimension": dim,
-                "engine": engine,
-                "schema": SCHEMA_VERSION,
-                "created": _now(),
-            },
-            embedding_function=None,
-        )
+    def _build_target(self, name: str, embeddings: Any) -> Any:
+        """The collection a build fills: one left by a stopped build of the same model is resumed."""
+        meta = {
+            "embedding_model": embeddings.model_id,
+            "dimension": embeddings.dim,
+            "engine": getattr(embeddings, "engine", ""),
+            "schema": SCHEMA_VERSION,
+        }
+        if name in self._collection_names():
+            existing = self.client.get_collection(name, embedding_function=None)
+            if all((existing.metadata or {}).get(k) == v for k, v in meta.items()):
+                return existing
+            self.client.delete_collection(name)
+        meta = {"hnsw:space": "cosine", **meta, "created": _now()}
+        return self.client.create_collection(name, metadata=meta, embedding_function=None)
+
+    def _drop(self, name: str) -> None:
+        if name in self._collection_names():
+            self.client.delete_collection(name)
 
     def sync(
         self,
@@ -249,40 +287,77 @@ class Index:
         progress: Callable[[int], Any] | None = None,
         on_total: Callable[[int], Any] | None = None,
     ) -> tuple[int, int, int]:
-        """Make the index hold exactly `chunks`; returns (added, removed, total)."""
+        """Make the index hold exactly `chunks`; returns (added: chunks embedded, removed, total).
+
+        The active collection is never written: an ingest stopped at any point leaves it answering, and
+        the next run resumes from what the stopped one stored. `on_total(n)` hears how many chunks will be
+        embedded, `progress(n)` each batch stored."""
         if rebuild and self._client is None and self._reset is not None:
             self._client = self._reset()
 
         def run() -> tuple[int, int, int]:
-            target = None if rebuild else self.active()
-            if target is not None:
-                check_model(target.metadata or {}, embeddings.model_id)
-            else:
-                target = self._staging(embeddings.model_id, embeddings.dim, getattr(embeddings, "engine", ""))
-            existing = set(target.get(include=[])["ids"])
             wanted = {c.chunk_id: c for c in chunks}
-            new = [c for cid, c in wanted.items() if cid not in existing]
-            stale = sorted(existing - wanted.keys())
-            if on_total:
-                on_total(len(new))
-            for start in range(0, len(new), _BATCH):
-                batch = new[start : start + _BATCH]
-                vectors = embeddings.embed_documents([c.embed_text for c in batch])
-                target.upsert(
-                    ids=[c.chunk_id for c in batch],
-                    embeddings=vectors,
-                    documents=[c.text for c in batch],
-                    metadatas=[c.metadata() for c in batch],
-                )
-                if progress:
-                    progress(len(batch))
-            for start in range(0, len(stale), 512):
-                target.delete(ids=stale[start : start + 512])
-            if target.name == self.staging_name:
-                self._activate(target)
-            return len(new), len(stale), target.count()
+            live = None if rebuild else self.active()  # a rebuild reads nothing of the index it replaces
+            if live is not None:
+                check_model(live.metadata or {}, embeddings.model_id)
+            stored = _rows(live) if live is not None else {}
+            if live is not None and _same(stored, wanted):
+                self._drop(self.update_name)  # a stopped update the corpus no longer needs
+                return 0, 0, len(wanted)
+            previous = stored.keys() if live is not None else self._previous_ids()
+            target = self._build_target(self.staging_name if live is None else self.update_name, embeddings)
+            added = self._fill(target, wanted, live, stored, embeddings, progress, on_total)
+            self._activate(target)
+            return added, len(previous - wanted.keys()), target.count()
 
         return self._call(run)
+
+    def _previous_ids(self) -> set[str]:
+        """The chunk ids of the active collection, for the count of removed chunks a rebuild reports; none
+        when it cannot be read (a rebuild must not depend on the index it replaces)."""
+        try:
+            live = self.active()
+            return set(_ids(live)) if live is not None else set()
+        except Exception:  # an unreadable index is what a rebuild is for
+            return set()
+
+    def _fill(
+        self,
+        target: Any,
+        wanted: dict[str, Any],
+        source: Any | None,
+        source_rows: dict[str, tuple[Any, Any]],
+        embeddings: Any,
+        progress: Callable[[int], Any] | None,
+        on_total: Callable[[int], Any] | None,
+    ) -> int:
+        """Make `target` hold exactly the `wanted` chunks: keep what a stopped build stored, copy unchanged
+        chunks' vectors from `source`, embed the rest. Returns how many chunks were embedded."""
+        have = _rows(target)
+        for batch in _batches(sorted(have.keys() - wanted.keys()), _COPY_BATCH):
+            target.delete(ids=batch)
+        moved = [c for cid, c in wanted.items() if cid in have and have[cid] != (c.metadata(), c.text)]
+        for batch in _batches(moved, _COPY_BATCH):  # same text, new place (an edit above it)
+            target.update(ids=[c.chunk_id for c in batch], metadatas=[c.metadata() for c in batch])
+        missing = [c for cid, c in wanted.items() if cid not in have]
+        if source is not None:
+            self._copy(source, target, [c for c in missing if c.chunk_id in source_rows])
+        new = [c for c in missing if c.chunk_id not in source_rows]
+        if on_total:
+            on_total(len(new))
+        for batch in _embed_batches(new):
+            vectors = embeddings.embed_documents([c.embed_text for c in batch])
+            _store(target, batch, vectors)
+            if progress:
+                progress(len(batch))
+        return len(new)
+
+    def _copy(self, source: Any, target: Any, chunks: list[Any]) -> None:
+        """Store `chunks` in `target` with the vectors `source` holds for them (same ids, same text)."""
+        for batch in _batches(chunks, _COPY_BATCH):
+            got = source.get(ids=[c.chunk_id for c in batch], include=["embeddings"])
+            vectors = dict(zip(got["ids"], got["embeddings"], strict=True))
+            _store(target, batch, [vectors[c.chunk_id] for c in batch])
 
     # --- reading --------------------------------------------------------------------------------
     def chunks(self, collection: Any) -> list[StoredChunk]:
@@ -308,6 +383,51 @@ class Index:
         return self._call(run)
 
 
+def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _embed_batches(chunks: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    """Consecutive chunks, at most `_BATCH` of them and `_BATCH_CHARS` characters of embedded text (at least one)."""
+    start = 0
+    while start < len(chunks):
+        end, size = start, 0
+        while (
+            end < len(chunks)
+            and end - start < _BATCH
+            and (end == start or size + len(chunks[end].embed_text) <= _BATCH_CHARS)
+        ):
+            size += len(chunks[end].embed_text)
+            end += 1
+        yield chunks[start:end]
+        start = end
+
+
+def _store(collection: Any, chunks: Sequence[Any], vectors: Sequence[Any]) -> None:
+    collection.upsert(
+        ids=[c.chunk_id for c in chunks],
+        embeddings=list(vectors),
+        documents=[c.text for c in chunks],
+        metadatas=[c.metadata() for c in chunks],
+    )
+
+
+def _ids(collection: Any) -> list[str]:
+    return list(collection.get(include=[])["ids"])
+
+
+def _rows(collection: Any) -> dict[str, tuple[Any, Any]]:
+    """Every chunk of a collection: id → (metadata, text)."""
+    data = collection.get(include=["metadatas", "documents"])
+    return dict(zip(data["ids"], zip(data["metadatas"], data["documents"], strict=True), strict=True))
+
+
+def _same(stored: dict[str, tuple[Any, Any]], wanted: dict[str, Any]) -> bool:
+    """True when a collection holds exactly the wanted chunks, each in its place."""
+    return stored.keys() == wanted.keys() and all(stored[cid] == (c.metadata(), c.text) for cid, c in wanted.items())
+
+
 def check_model(meta: dict[str, Any], model_id: str) -> None:
     """Refuse an index built with another embedding model, naming both and the fix."""
     built = meta.get("embedding_model")
@@ -318,7 +438,7 @@ def check_model(meta: dict[str, Any], model_id: str) -> None:
         )
 
 
-def open_index(settings: Settings, *, create: bool = False) -> Index:
+def open_index(settings: StoreSettings, *, create: bool = False) -> Index:
     """The index named by the settings. With `create` (ingest), an unreadable embedded folder gives an Index
     that raises its error on use, except `sync(rebuild=True)`, which sets the folder aside and starts afresh."""
     try:
@@ -326,8 +446,9 @@ def open_index(settings: Settings, *, create: bool = False) -> Index:
     except IndexCorruptError as exc:
         if not create or settings.chroma_url:
             raise
-        return Index(None, settings.collection, broken=exc, reset=lambda: set_aside(settings))
-    return Index(client, settings.collection, url=settings.chroma_url)
+        return Index(None, settings.collection, broken=exc, reset=lambda: set_aside(settings), path=settings.index_dir)
+    path = None if settings.chroma_url else settings.index_dir
+    return Index(client, settings.collection, url=settings.chroma_url, path=path)
 
 
 def _now() -> str:

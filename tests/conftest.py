@@ -28,6 +28,26 @@ def small_corpus(tmp_path: Path) -> Path:
     return corpus
 
 
+def insert_paragraph(corpus: Path) -> None:
+    """A new paragraph near the top of the plan (in 一、发展基础)."""
+    plan = corpus / "hongqiao-cbd-industry-plan-2022.txt"
+    text = plan.read_text(encoding="utf-8")
+    anchor = "一、发展基础\n\n"
+    new = "商务区坚持规划引领，统筹推进产业布局、功能平台与营商环境建设，各项工作取得积极进展。\n\n"
+    plan.write_text(text.replace(anchor, anchor + new, 1), encoding="utf-8")
+
+
+def edit_corpus(corpus: Path) -> None:
+    """An edit of every kind: a paragraph inserted, one deleted, a document added (over 64 new chunks)."""
+    insert_paragraph(corpus)
+    plan = corpus / "hongqiao-cbd-industry-plan-2022.txt"
+    text = plan.read_text(encoding="utf-8")
+    deleted = next(p for p in text.split("\n\n") if p.startswith("新兴产业领域开拓初具方向。"))
+    plan.write_text(text.replace(deleted + "\n\n", ""), encoding="utf-8")
+    catalogue = (corpus / "hongqiao-cbd-key-industry-catalogue-2022.txt").read_text(encoding="utf-8")
+    (corpus / "catalogue-2023.txt").write_text(catalogue.replace("2022", "2023"), encoding="utf-8")
+
+
 class FakeEmbeddings(IndexEmbeddings):
     """Deterministic character-bigram hashing embedder: similar texts get similar vectors, no model needed."""
 

@@ -8,7 +8,7 @@ import json
 import os
 from pathlib import Path
 
-from bot.bench import BenchPlan, percentiles, proc_memory_mb, replicate, run_bench
+from bot.bench import CHUNK_SHAPES, BenchPlan, generated_text, percentiles, proc_memory_mb, replicate, run_bench
 from bot.settings import load_settings
 from ingest.load import load_corpus
 from tests.conftest import CORPUS, ROOT
@@ -29,12 +29,13 @@ KEYS = {
     "peak_rss_mb",
     "seconds_total",
     "plot",
+    "chunking",
 }
 
 
 def test_bench_json_has_the_documented_keys(tmp_path: Path, fake_embeddings) -> None:
     settings = load_settings()
-    plan = BenchPlan(factors=(1, 2), asks=3, http_calls=0, cold_runs=0, scale_asks=2)
+    plan = BenchPlan(factors=(1, 2), asks=3, http_calls=0, cold_runs=0, scale_asks=2, chunk_sizes_mb=(0.01, 0.04))
     lines: list[str] = []
     result = run_bench(settings, tmp_path / "out", plan=plan, embeddings=fake_embeddings, echo=lines.append)
     written = json.loads((tmp_path / "out" / "bench.json").read_text(encoding="utf-8"))
@@ -49,8 +50,22 @@ def test_bench_json_has_the_documented_keys(tmp_path: Path, fake_embeddings) -> 
     assert points[1]["added"] == points[0]["chunks"]  # each step embeds only the new copies
     assert {"query_p50_ms", "query_p95_ms", "chunks_per_second", "ingest_seconds"} <= set(points[0])
     assert written["peak_rss_mb"]["bench_process"] > 0
+    chunking = written["chunking"]
+    assert [(p["shape"], p["mb"]) for p in chunking["points"]] == [
+        (shape, mb) for shape in ("punctuated", "unpunctuated", "one_line") for mb in (0.01, 0.04)
+    ]
+    assert all(p["seconds_per_mb"] >= 0 and p["longest_chunk_chars"] <= 1200 for p in chunking["points"])
+    assert set(chunking["largest_to_smallest"]) == {"punctuated", "unpunctuated", "one_line"}
+    assert chunking["bound"] == 5.0  # 20 for 16x the text; 4x here
     assert not settings.data_dir.exists()  # the user's data folder is never touched
     assert any(line.startswith("Wrote ") for line in lines)
+
+
+def test_generated_text_has_the_size_and_shape_asked() -> None:
+    for shape in CHUNK_SHAPES:
+        text = generated_text(shape, 1)
+        assert abs(len(text.encode()) - 2**20) < 200
+        assert ("\n" in text) == (shape != "one_line") and ("。" in text) == (shape == "punctuated")
 
 
 def test_quick_plan_skips_scaling_steps_past_its_budget(tmp_path: Path, fake_embeddings) -> None:

@@ -4,11 +4,23 @@ import re
 
 import pytest
 
-from ingest.chunk import CATALOGUE_OVERVIEW, CATALOGUE_ROW, PROSE, chunk_document, estimate_tokens
+from ingest.chunk import (
+    CATALOGUE_OVERVIEW,
+    CATALOGUE_ROW,
+    PROSE,
+    chunk_document,
+    estimate_tokens,
+    split_at_boundaries,
+)
+from ingest.config import DEFAULT_MAX_CHUNK_CHARS
+from ingest.units import sentence_spans
 from tests.conftest import CORPUS, ROOT
 
 PLAN = (CORPUS / "hongqiao-cbd-industry-plan-2022.txt").read_text(encoding="utf-8")
 CATALOGUE = (CORPUS / "hongqiao-cbd-key-industry-catalogue-2022.txt").read_text(encoding="utf-8")
+NOTICE = (CORPUS / "hongqiao-cbd-notice-2022-76.txt").read_text(encoding="utf-8")
+BUNDLED = [("plan", PLAN, "产业发展规划"), ("catalogue", CATALOGUE, "重点产业目录"), ("notice", NOTICE, "通知")]
+CLAUSE = "商务区重点发展数字贸易和总部经济，推动产业融合创新发展"
 
 
 @pytest.fixture(scope="module")
@@ -114,6 +126,20 @@ def test_ids_are_stable_unique_and_derived_from_content(plan_chunks) -> None:
     assert len(changed) == 2  # only the edited passage gets a new id
 
 
+def test_ids_do_not_depend_on_position(plan_chunks) -> None:
+    inserted = PLAN.replace("一、发展基础\n\n", "一、发展基础\n\n商务区坚持规划引领，各项工作取得积极进展。\n\n", 1)
+    edited = chunk_document("plan", inserted, label="产业发展规划")
+    assert len({c.chunk_id for c in edited} - {c.chunk_id for c in plan_chunks}) == 1
+    assert [c.position for c in edited] == list(range(len(edited)))  # positions still give the order
+
+
+def test_true_duplicates_in_one_document_are_numbered() -> None:
+    chunks = chunk_document("d", "一、甲\n\n同一句话。\n\n同一句话。\n\n二、乙\n\n同一句话。\n", merge_tokens=1)
+    ids = [c.chunk_id for c in chunks]
+    assert len(ids) == len(set(ids)) == 3
+    assert ids[1] == f"{ids[0]}-2" and not ids[2].startswith(ids[0])  # another section: another id
+
+
 def test_combined_source_chunks_like_the_split_files() -> None:
     source = ROOT.parent / "shared" / "source" / "hongqiao-cbd-industry-plan-2022.txt"
     if not source.exists():
@@ -125,3 +151,76 @@ def test_combined_source_chunks_like_the_split_files() -> None:
     sections = {c.section for c in combined}
     assert any(s.startswith("重点产业目录 › 二、产业发展目录") for s in sections)
     assert any(s.startswith("产业发展规划 › 四、产业发展布局") for s in sections)
+
+
+# --- bounded chunks ----------------------------------------------------------------------------------------
+def test_a_long_line_without_sentence_ends_is_cut_at_clauses_and_keeps_its_heading_path() -> None:
+    line = "，".join([CLAUSE] * 1100)  # 28,600 characters, no sentence end: one chunk (and one answer) before
+    chunks = chunk_document("d", f"一、产业\n\n（一）总部\n\n{line}\n", label="测试")
+    assert len(line) > 28_000 and len(chunks) >= 24
+    assert all(len(c.text) <= DEFAULT_MAX_CHUNK_CHARS for c in chunks)
+    assert {c.section_path for c in chunks} == {("测试", "一、产业", "（一）总部")}
+    assert all(c.text.endswith("，") for c in chunks[:-1])  # after a clause mark, never inside a clause
+    assert "".join(c.text for c in chunks) == line  # nothing lost
+
+
+def test_a_long_block_is_cut_at_sentence_ends_first_and_anywhere_last() -> None:
+    sentences = "".join(f"第{i}句，说明商务区的发展方向与重点任务。" for i in range(40))
+    chunks = chunk_document("d", f"一、产业\n\n{sentences}\n", label="测试", max_chars=100)
+    assert all(len(c.text) <= 100 and c.text.endswith("。") for c in chunks)
+    assert "".join(c.text for c in chunks) == sentences
+    assert split_at_boundaries("数" * 250, 100) == ["数" * 100, "数" * 100, "数" * 50]
+    words = " ".join(f"word{i}" for i in range(100))
+    pieces = split_at_boundaries(words, 60)
+    assert all(len(p) <= 60 for p in pieces) and " ".join(pieces) == words  # no word cut
+    assert split_at_boundaries("第1. 一句话。 第2. 二句话", 12) == ["第1. 一句话。", "第2. 二句话"]
+
+
+def test_the_bound_leaves_the_bundled_documents_as_they_are() -> None:
+    for doc_id, text, label in BUNDLED:
+        bounded = chunk_document(doc_id, text, label=label)
+        unbounded = chunk_document(doc_id, text, label=label, max_chars=10**9)
+        assert [(c.chunk_id, c.text) for c in bounded] == [(c.chunk_id, c.text) for c in unbounded]
+        endings = {c.text[-1] for c in bounded if c.kind == PROSE}
+        assert endings == ({"。", "：", ")"} if doc_id == "notice" else {"。"})  # the notice's address and print line
+
+
+def test_a_tighter_bound_still_never_cuts_a_sentence_of_the_plan() -> None:
+    whole = chunk_document("plan", PLAN, label="产业发展规划", max_chars=10**9)
+    sentences = [s.of(c.text) for c in whole if c.kind == PROSE for s in sentence_spans(c.text)]
+    longest = max(len(s) for s in sentences)
+    tight = chunk_document("plan", PLAN, label="产业发展规划", max_chars=longest)
+    assert len(tight) > len(whole) and all(len(c.text) <= longest for c in tight)
+    texts = "\n".join(c.text for c in tight)
+    assert all(s in texts for s in sentences)
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [f"{CLAUSE}。{CLAUSE}！\n\n", f"{CLAUSE}，{CLAUSE}\n", f"{CLAUSE}，"],
+    ids=["punctuated", "unpunctuated", "one-line"],
+)
+def test_cleaning_and_chunking_work_is_linear_in_the_input(unit: str, monkeypatch) -> None:
+    import ingest.chunk
+    import ingest.clean
+
+    work = [0]
+
+    def counted(fn):
+        def wrapper(text, *args):
+            work[0] += len(text)
+            return fn(text, *args)
+
+        return wrapper
+
+    for module in (ingest.clean, ingest.chunk):
+        monkeypatch.setattr(module, "strip_emphasis", counted(module.strip_emphasis))
+    per_size = []
+    for copies in (2_000, 8_000):
+        work[0] = 0
+        text = unit * copies
+        chunks = chunk_document("d", text, label="测试", count_tokens=counted(estimate_tokens))
+        assert max(len(c.text) for c in chunks) <= DEFAULT_MAX_CHUNK_CHARS
+        per_size.append(work[0] / len(text))
+    # Characters read per character of input stay the same at 4x the size (they grew 4x: quadratic, before).
+    assert per_size[1] <= 1.1 * per_size[0] and per_size[1] < 20, per_size

@@ -47,3 +47,19 @@ def test_nothing_ingestable_is_nonzero(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "Nothing could be ingested" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_file_name_that_is_not_utf8_is_one_warning_not_a_failed_ingest(tmp_path: Path) -> None:
+    import os
+
+    corpus = small_corpus(tmp_path)
+    with open(os.path.join(os.fsencode(corpus), b"caf\xe9.txt"), "wb") as f:
+        f.write("东虹桥片区重点发展航空服务经济。".encode())
+    runner = CliRunner()
+    for extra in ([], ["--rebuild"]):
+        result = runner.invoke(main, ["ingest", "--corpus", str(corpus), "--json", *extra])
+        assert result.exit_code == 0, result.output
+        warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning: ")]
+        assert len(warnings) == 1 and "caf\\xe9.txt" in warnings[0] and "--rebuild" not in warnings[0]
+        report = json.loads(result.stdout.strip().splitlines()[-1])
+        assert (report["documents"], report["chunks"]) == (1, 2)

@@ -20,9 +20,10 @@ from bot.assistant import Assistant
 from bot.cli import main
 from bot.errors import IndexCorruptError, IndexMissingError
 from bot.settings import load_settings
-from ingest.pipeline import run_ingest
+from ingest.embed import load_embeddings
+from ingest.pipeline import corpus_chunks, run_ingest
 from ingest.store import open_index
-from tests.conftest import ROOT, small_corpus
+from tests.conftest import ROOT, edit_corpus, small_corpus
 
 QUESTION = "北虹桥片区重点发展哪些产业？"
 
@@ -41,14 +42,16 @@ def staged(index_dir: Path, collection: str = "hqbot-staging") -> int:
         return 0
 
 
-def kill_when_staged(args: list[str], index_dir: Path, rows: int = 64, limit: float = 240) -> None:
-    """Run `hqbot ARGS` and SIGKILL it once the staging collection holds `rows` chunks."""
+def kill_when_staged(
+    args: list[str], index_dir: Path, rows: int = 64, limit: float = 240, collection: str = "hqbot-staging"
+) -> None:
+    """Run `hqbot ARGS` and SIGKILL it once the building collection holds `rows` chunks."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     deadline = time.monotonic() + limit
     try:
-        while staged(index_dir) < rows:
+        while staged(index_dir, collection) < rows:
             assert proc.poll() is None, "ingest finished before it could be killed"
             assert time.monotonic() < deadline, "ingest stored nothing in time"
             time.sleep(0.2)
@@ -85,6 +88,23 @@ def test_ingest_killed_mid_way_resumes_to_a_clean_build(corpus_copy: Path, real_
     index = open_index(settings)
     assert index.active_name() == old  # the killed rebuild did not replace the complete index
     assert sorted(_ids(settings, model_id)) == clean
+
+    # An incremental ingest (a paragraph inserted, one deleted, a document added) killed once it has copied
+    # the unchanged chunks and embedded a batch of the new ones: the live index is untouched.
+    edit_corpus(corpus_copy)
+    embeddings = load_embeddings(settings.embeddings)
+    expected = sorted(c.chunk_id for c in corpus_chunks(settings, embeddings)[0])
+    kept, new = len(set(expected) & set(clean)), len(set(expected) - set(clean))
+    assert new > 64
+    kill_when_staged(["ingest", "--json"], settings.index_dir, rows=kept + 64, collection="hqbot-update")
+    assert open_index(settings).active_name() == old and sorted(_ids(settings, model_id)) == clean
+    assert not Assistant(settings, embeddings=embeddings).ask(QUESTION).abstained  # and it still answers
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "ingest", "--json"], cwd=ROOT, capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()
+    report = json.loads(done.stdout.decode().strip().splitlines()[-1])
+    assert report["chunks"] == len(expected) and 0 < report["added"] < new  # resumed, not restarted
+    ids = _ids(settings, model_id)
+    assert len(ids) == len(set(ids)) and sorted(ids) == expected  # exactly the chunks of a clean build
 
 
 def test_deleted_index_folder_names_the_fix_and_ingest_recovers(fake_embeddings) -> None:

@@ -57,6 +57,7 @@ def test_reads_txt_md_pdf_and_docx(tmp_path: Path) -> None:
         ("blank.md", b"   \n\n", "blank.md is empty"),
         ("binary.txt", bytes(range(256)) * 4, "binary.txt looks like a binary file"),
         ("gbk.txt", "虹桥国际中央商务区产业发展规划".encode("gb18030"), "gbk.txt is not UTF-8 text"),
+        ("odd.txt", b"\xff\xfe\x41", "odd.txt is not valid UTF-16 text"),
         ("broken.pdf", b"%PDF-1.4\n this is not a pdf", "broken.pdf is not a readable PDF"),
         ("fake.docx", b"PK\x03\x04 not really a zip", "fake.docx is not a readable Word file"),
     ],
@@ -91,3 +92,81 @@ def test_manifest_titles_apply(tmp_path: Path) -> None:
     (tmp_path / "documents.yaml").write_text("x.txt:\n  title: 标题\n  label: 短名\n", encoding="utf-8")
     doc = load_corpus(tmp_path).documents[0]
     assert (doc.title, doc.label, doc.doc_id) == ("标题", "短名", "x")
+
+
+# --- the corpus folder is the boundary -------------------------------------------------------------------
+def _corpus_with_good_file(tmp_path: Path) -> Path:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("西虹桥片区重点布局会展经济。", encoding="utf-8")
+    return corpus
+
+
+def test_a_link_to_a_file_outside_the_corpus_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    corpus = _corpus_with_good_file(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("root:x:0:0:root:/root:/bin/bash。", encoding="utf-8")
+    (corpus / "leak.txt").symlink_to(outside / "secret.txt")
+    (corpus / "up.txt").symlink_to(Path("..") / "outside" / "secret.txt")  # relative, climbing out
+    (corpus / "etc").symlink_to(outside, target_is_directory=True)  # a folder outside
+    result = load_corpus(corpus)
+    assert [d.path.name for d in result.documents] == ["good.txt"]
+    assert not any("root:x" in d.text for d in result.documents)
+    for link in ("leak.txt", "up.txt", "etc"):
+        (problem,) = [p for p in result.problems if p.startswith(f"{link} ")]
+        assert "outside the corpus folder" in problem and "secret" not in problem
+
+
+def test_a_link_inside_the_corpus_is_read(tmp_path: Path) -> None:
+    corpus = _corpus_with_good_file(tmp_path)
+    (corpus / "sub").mkdir()
+    (corpus / "sub" / "real.txt").write_text("南虹桥片区重点发展高端医疗服务。", encoding="utf-8")
+    (corpus / "alias.txt").symlink_to(Path("sub") / "real.txt")
+    result = load_corpus(corpus)
+    assert result.problems == []
+    assert {d.doc_id for d in result.documents} == {"alias", "good", "sub/real"}
+
+
+def test_pipes_devices_and_broken_links_are_skipped_with_a_warning(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    corpus = _corpus_with_good_file(tmp_path)
+    os.mkfifo(corpus / "pipe.txt")  # reading it would block ingest for ever
+    (corpus / "gone.txt").symlink_to(corpus / "missing.txt")
+    expected = {"pipe.txt": "not a regular file", "gone.txt": "broken link"}
+    try:
+        os.mknod(corpus / "device.md", 0o600 | stat.S_IFCHR, os.makedev(1, 3))  # like /dev/null
+        expected["device.md"] = "not a regular file"
+    except (PermissionError, OSError):
+        pass  # no CAP_MKNOD here: the pipe stands for it
+    result = load_corpus(corpus)
+    assert [d.path.name for d in result.documents] == ["good.txt"]
+    for name, words in expected.items():
+        assert any(p.startswith(f"{name} ") and words in p for p in result.problems), (name, result.problems)
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_by_its_escaped_name(tmp_path: Path) -> None:
+    import os
+
+    corpus = _corpus_with_good_file(tmp_path)
+    with open(os.path.join(os.fsencode(corpus), b"caf\xe9.txt"), "wb") as f:
+        f.write("南虹桥片区重点发展高端医疗服务。".encode())
+    os.mkdir(os.path.join(os.fsencode(corpus), b"dir\xff"))
+    with open(os.path.join(os.fsencode(corpus), b"dir\xff", b"inner.txt"), "wb") as f:
+        f.write("内容。".encode())
+    result = load_corpus(corpus)
+    assert [d.path.name for d in result.documents] == ["good.txt"]
+    assert any(p.startswith("caf\\xe9.txt ") and "not valid UTF-8" in p for p in result.problems), result.problems
+    assert any(p.startswith("dir\\xff ") for p in result.problems)
+    for problem in result.problems:
+        problem.encode("utf-8")  # printable anywhere
+
+
+def test_two_files_that_differ_only_in_extension_keep_the_first(tmp_path: Path) -> None:
+    corpus = _corpus_with_good_file(tmp_path)
+    (corpus / "good.md").write_text("同名的另一个文件。", encoding="utf-8")
+    result = load_corpus(corpus)
+    assert [d.path.name for d in result.documents] == ["good.md"]
+    assert result.problems == ["good.txt has the same name as good.md but for its extension; skipped it."]

@@ -23,6 +23,7 @@ from bot.errors import StoreUnavailableError
 from bot.settings import load_settings
 from ingest.pipeline import run_ingest
 from ingest.store import open_index, read_timeout
+from tests.conftest import FakeEmbeddings, edit_corpus
 
 pytestmark = pytest.mark.slow
 
@@ -94,6 +95,29 @@ def test_ingest_and_answer_through_the_server(server: ChromaServer, fake_embeddi
     assert not answer.abstained and "汽车新势力" in answer.text
     assert not settings.index_dir.exists()  # nothing embedded on the client's side
     assert (server.path / "chroma.sqlite3").is_file()
+
+
+def test_incremental_ingest_and_rebuild_through_the_server(
+    server: ChromaServer, fake_embeddings, corpus_copy: Path, tmp_path: Path
+) -> None:
+    settings = load_settings(chroma_url=server.url, corpus_dir=corpus_copy)
+    run_ingest(settings, embeddings=fake_embeddings, show_progress=False)
+    edit_corpus(corpus_copy)
+    changed = run_ingest(settings, embeddings=fake_embeddings, show_progress=False)
+    clean = load_settings(corpus_dir=corpus_copy, data_dir=tmp_path / "clean")  # embedded, for comparison
+    run_ingest(clean, embeddings=FakeEmbeddings(), show_progress=False)
+
+    def contents(s):
+        index = open_index(s)
+        return [(c.chunk_id, c.text, c.metadata) for c in index.chunks(index.require(fake_embeddings.model_id))]
+
+    expected = contents(clean)
+    assert contents(settings) == expected and 64 < changed.added < len(expected)  # unchanged chunks copied
+    rebuilt = run_ingest(settings, embeddings=fake_embeddings, rebuild=True, show_progress=False)
+    assert rebuilt.added == len(expected) and contents(settings) == expected
+    index = open_index(settings)
+    assert {c.name for c in index.client.list_collections()} == {"hqbot-registry", index.active_name()}
+    assert "汽车新势力" in Assistant(settings, embeddings=fake_embeddings).ask(QUESTION).text
 
 
 def test_server_down_then_back_same_assistant(server: ChromaServer, fake_embeddings) -> None:
