@@ -7,6 +7,7 @@ check (check.py) → render (render.py). The model, the index and the keyword in
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import threading
 import time
@@ -27,7 +28,8 @@ from bot.qa.vocabulary import Vocabulary
 from bot.settings import Settings, load_settings
 from bot.types import Answer, Context, Refusal, RefusalCode
 from ingest.embed import IndexEmbeddings, load_embeddings
-from ingest.store import open_index
+from ingest.store import StoredChunk, open_index
+from ingest.translations import ENGLISH
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +51,23 @@ def check_question(question: object, max_chars: int) -> str:
     return question.strip()
 
 
+def with_english(stored: list[StoredChunk]) -> tuple[list[StoredChunk], dict[str, str]]:
+    """The Chinese chunks, each carrying its English record's text, heading path and units in its metadata
+    (`text_en`, `section_en`, `units_en`), and the map from English record ids to the chunks they translate."""
+    english = {c.metadata.get("chunk"): c for c in stored if c.metadata.get("kind") == ENGLISH}
+    chunks = []
+    for c in stored:
+        if c.metadata.get("kind") == ENGLISH:
+            continue
+        en = english.get(c.chunk_id)
+        if en is not None:
+            units = json.loads(str(en.metadata.get("units_en", "[]")))
+            meta = {"text_en": en.text, "section_en": en.metadata.get("section", ""), "units_en": units}
+            c = StoredChunk(c.chunk_id, c.text, {**c.metadata, **meta})
+        chunks.append(c)
+    return chunks, {e.chunk_id: parent for parent, e in english.items() if parent}
+
+
 @dataclass(frozen=True)
 class Engine:
     """The stages built over one index: everything that depends on its chunks."""
@@ -61,11 +80,13 @@ class Engine:
     def build(cls, settings: Settings, embeddings: IndexEmbeddings, glossary: Glossary, config: EngineConfig) -> Engine:
         index = open_index(settings)
         collection = index.require(embeddings.model_id)
-        chunks = index.chunks(collection)
+        chunks, parents = with_english(index.chunks(collection))
         add_words(glossary.chinese_terms)
         vocabulary = Vocabulary.of(f"{c.metadata.get('section', '')}\n{c.text}" for c in chunks)
         analyser = Analyser(glossary, vocabulary, config)
-        retriever = HybridRetriever.build(index, collection, embeddings, analyser, chunks, k=settings.top_k)
+        retriever = HybridRetriever.build(
+            index, collection, embeddings, analyser, chunks, parents=parents, k=settings.top_k
+        )
         return cls(analyser, retriever, Selector(analyser))
 
 
@@ -115,8 +136,9 @@ class Assistant:
         """The section path with the glossary's English labels beside the Chinese names."""
         return self.glossary.section_en(section)
 
-    def ask(self, question: str, history: list[dict[str, str]] | None = None) -> Answer:
-        """Answer a question (with the chat so far, for follow-ups) from cited, verbatim passages."""
+    def ask(self, question: str, history: list[dict[str, str]] | None = None, lang: str = "auto") -> Answer:
+        """Answer a question (with the chat so far, for follow-ups) from cited, verbatim passages, in the
+        question's language or in `lang` ("zh" or "en")."""
         started = time.perf_counter()
         question = check_question(question, self.settings.max_question_chars)
         if self._stale:
@@ -134,7 +156,8 @@ class Assistant:
         found: list[Retrieved] = []
         if selection.repaired or (refusal is not None and refusal.code is RefusalCode.FIGURE_MISSING):
             selection, refusal, found = self._look_for_figure(analysis, ranked, selection, refusal)
-        answer = self._answer(question, analysis, ranked, selection, refusal, found)
+        answer_lang = lang if lang in ("zh", "en") else analysis.lang
+        answer = self._answer(question, analysis, ranked, selection, refusal, found, answer_lang)
         if self.llm is not None and not answer.abstained:
             answer = self.llm.rewrite(answer, history)
         answer.latency_ms = (time.perf_counter() - started) * 1000
@@ -167,8 +190,8 @@ class Assistant:
         selection: Selection,
         refusal: Refusal | None,
         found: list[Retrieved],
+        lang: str,
     ) -> Answer:
-        lang = analysis.lang
         if refusal is None:
             text, citations = render(lang, selection.chosen, self.section_en)
         else:
@@ -177,15 +200,18 @@ class Assistant:
         if lang == "en":
             cited = "\n".join(c.quote for c in citations)
             terms = [(t.zh, t.en) for t in self.glossary.terms_in(cited)] if cited else []
-            if terms and refusal is None:
-                text += f"\n\n{message('key_terms', lang)}: " + "; ".join(f"{zh} = {en}" for zh, en in terms)
+            untranslated = "\n".join(c.quote for c in citations if not c.quote_en)
+            shown = [(t.zh, t.en) for t in self.glossary.terms_in(untranslated)] if untranslated else []
+            if shown and refusal is None:  # glosses for the quotes that are still in Chinese
+                text += f"\n\n{message('key_terms', lang)}: " + "; ".join(f"{zh} = {en}" for zh, en in shown)
         return Answer(
             question=question,
             text=text,
             citations=citations,
             abstained=refusal is not None,
             contexts=[Context.of(r) for r in [*ranked[: self.settings.top_k], *found]],
-            lang=lang,
+            lang=analysis.lang,
+            answer_lang=lang,
             resolved_question=analysis.reading.text if analysis.reading.resolved else question,
             terms=terms,
             support=selection.support,

@@ -37,6 +37,24 @@ def _best_quote(text: str, claim: str) -> str:
     return text[a:b].strip()
 
 
+def chat_model(settings: Settings) -> Any:
+    """A LangChain ChatOpenAI client for the configured OpenAI-compatible endpoint."""
+    if not settings.llm_enabled:
+        raise LLMError("No LLM is configured: set HQBOT_LLM_BASE_URL and HQBOT_LLM_MODEL (see .env.example).")
+    try:
+        from langchain_openai import ChatOpenAI
+    except ImportError:
+        raise LLMError("The LLM needs the `llm` extra: pip install -e '.[llm]'.") from None
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
+    return ChatOpenAI(
+        base_url=settings.llm_base_url,
+        model=settings.llm_model,
+        api_key=key,
+        timeout=settings.llm_timeout,
+        max_retries=0,
+    )
+
+
 class LLMAnswerer:
     """Rewrites an extractive answer with a chat model, keeping every claim tied to a retrieved passage."""
 
@@ -47,21 +65,8 @@ class LLMAnswerer:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LLMAnswerer:
-        """A ChatOpenAI client for HQBOT_LLM_BASE_URL / HQBOT_LLM_MODEL / HQBOT_LLM_API_KEY."""
-        try:
-            from langchain_openai import ChatOpenAI
-        except ImportError:
-            raise LLMError("The LLM answerer needs the `llm` extra: pip install -e '.[llm]'.") from None
-        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
-        model = ChatOpenAI(
-            base_url=settings.llm_base_url,
-            model=settings.llm_model,
-            api_key=key,
-            timeout=settings.llm_timeout,
-            max_retries=0,
-            streaming=True,
-        )
-        return cls(model, timeout=settings.llm_timeout)
+        """An answerer over the endpoint of HQBOT_LLM_BASE_URL / HQBOT_LLM_MODEL / HQBOT_LLM_API_KEY."""
+        return cls(chat_model(settings), timeout=settings.llm_timeout)
 
     def messages(self, answer: Answer, history: list[dict[str, str]] | None) -> list[tuple[str, str]]:
         """The chat messages for a question and its retrieved passages."""

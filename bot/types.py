@@ -75,6 +75,8 @@ class Citation:
     text: str
     score: float
     section_en: str | None = None
+    quote_en: str | None = None  # the reviewed English of the quote (unofficial; the Chinese is authoritative)
+    text_en: str | None = None  # the English of the whole passage
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -96,6 +98,7 @@ class Answer:
     terms: list[tuple[str, str]] = field(default_factory=list)
     support: float = 0.0
     refusal: Refusal | None = None
+    answer_lang: str = ""  # the language the answer is written in (the question's, unless one was asked for)
 
     @property
     def reason(self) -> str | None:
@@ -110,6 +113,7 @@ class Answer:
             "answer": self.text,
             "abstained": self.abstained,
             "lang": self.lang,
+            "answer_lang": self.answer_lang or self.lang,
             "citations": [c.to_json() for c in self.citations],
             "contexts": [c.to_json() for c in self.contexts],
             "terms": [{"zh": zh, "en": en} for zh, en in self.terms],

@@ -14,6 +14,7 @@ from evals.metrics import (
     quote_in_documents,
     reciprocal_rank,
 )
+from ingest.figures import figures_of
 
 
 def _parts(item: EvalItem, out: dict[str, Any], cited: str) -> tuple[float, float]:
@@ -45,8 +46,15 @@ def item_values(item: EvalItem, out: dict[str, Any], documents: str | None = Non
         for k in (1, 3, 5):
             values[f"context_recall@{k}"] = context_recall(item.evidence, contexts, k)
         values["rr"] = reciprocal_rank(item.evidence, contexts)
-        values["fact_in_answer"] = float(not abstained and facts_in(item.must_include, answer))
         values["fact_in_cited"] = float(not abstained and facts_in(item.must_include, cited))
+        if item.lang == "en" and out.get("answer_lang", item.lang) == "en":
+            # An English answer gives the facts in English: each figure in an equivalent form (500 billion yuan
+            # for 5000 亿元), each name through its cited Chinese quote.
+            figures = [f for s in item.must_include for f in figures_of(s)]
+            in_english = all(f.in_text(answer) for f in figures)
+            values["fact_in_answer"] = float(values["fact_in_cited"] and in_english)
+        else:
+            values["fact_in_answer"] = float(not abstained and facts_in(item.must_include, answer))
         values["false_abstain"] = float(abstained)
         passages = list({c["chunk_id"]: c["text"] for c in citations}.values())
         if passages:

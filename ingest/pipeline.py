@@ -15,6 +15,7 @@ from ingest.errors import CorpusError
 from ingest.load import load_corpus
 from ingest.progress import Progress
 from ingest.store import open_index
+from ingest.translations import ParallelText, english_records
 
 logger = logging.getLogger(__name__)
 
@@ -34,14 +35,22 @@ class IngestReport:
     by_kind: dict[str, int] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     embedding_model: str = ""
+    english: int = 0  # English records (one per chunk with English, its own vector)
+    untranslated: int = 0  # units of the chunks that have no English yet (`hqbot translate --missing`)
+
+    @property
+    def records(self) -> int:
+        """What the index stores: each chunk and each English record (its own vector)."""
+        return self.chunks + self.english
 
     def summary(self) -> str:
         """The one-line summary printed at the end of a run."""
         kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.by_kind.items()))
         skipped = f"; skipped {len(self.skipped)} file(s)" if self.skipped else ""
+        missing = f"; {self.untranslated} unit(s) have no English" if self.untranslated else ""
         return (
-            f"Indexed {self.documents} document(s) into {self.chunks} chunks ({kinds}): "
-            f"{self.added} added, {self.removed} removed in {self.seconds:.1f}s{skipped}."
+            f"Indexed {self.documents} document(s) into {self.chunks} chunks ({kinds}) with {self.english} "
+            f"English records: {self.added} added, {self.removed} removed in {self.seconds:.1f}s{skipped}{missing}."
         )
 
     def as_dict(self) -> dict[str, object]:
@@ -127,7 +136,14 @@ def run_ingest(
     """Bring the index in line with the corpus folder; only new or changed chunks are embedded."""
     started = time.perf_counter()
     embeddings = embeddings or load_embeddings(settings.embeddings)
-    chunks, documents, problems = corpus_chunks(settings, embeddings, corpus_dir, show_progress=show_progress)
+    corpus = corpus_dir or settings.corpus_dir
+    chunks, documents, problems = corpus_chunks(settings, embeddings, corpus, show_progress=show_progress)
+    parallel = ParallelText.load(corpus)
+    problems += parallel.problems
+    english = english_records(chunks, parallel)
+    untranslated = len(parallel.missing(chunks)) if parallel.entries else 0
+    if untranslated:
+        problems.append(f"{untranslated} unit(s) have no English translation: run `hqbot translate --missing`.")
     for problem in problems:
         logger.info(problem)
     index = open_index(settings, create=True)
@@ -139,13 +155,17 @@ def run_ingest(
         if total and show_progress:
             bar = Progress("Embedding", total, "chunk")
 
-    added, removed, total = index.sync(
-        chunks, embeddings, rebuild=rebuild, on_total=on_total, progress=lambda n: bar.update(n) if bar else None
+    added, removed, _ = index.sync(
+        [*chunks, *english],
+        embeddings,
+        rebuild=rebuild,
+        on_total=on_total,
+        progress=lambda n: bar.update(n) if bar else None,
     )
     if bar is not None:
         bar.close()
     return IngestReport(
-        chunks=total,
+        chunks=len(chunks),
         added=added,
         removed=removed,
         seconds=round(time.perf_counter() - started, 3),
@@ -153,4 +173,6 @@ def run_ingest(
         by_kind=dict(Counter(c.kind for c in chunks)),
         skipped=problems,
         embedding_model=embeddings.model_id,
+        english=len(english),
+        untranslated=untranslated,
     )

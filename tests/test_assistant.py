@@ -102,14 +102,16 @@ def test_now_asks_for_the_present_figure_not_the_target(assistant, question) -> 
     # 400 家 is what the CBD has; 1000 家 is the 2025 target. "Now" must bring in the former.
     answer = assistant.ask(question)
     assert not answer.abstained, answer.reason
-    assert "400 家" in answer.text and "1000 家" in answer.text
+    quotes = "\n".join(c.quote for c in answer.citations)
+    assert "400 家" in quotes and "1000 家" in quotes
+    assert "400" in answer.text and "1,000" in answer.text  # the English answer gives both figures
 
 
 def test_a_phrase_with_two_readings_is_satisfied_by_either(assistant) -> None:
     # "how big" is the CBD's area or a sector's scale; for a sector the 五百亿级 target answers it.
     answer = assistant.ask("How big is the life sciences sector supposed to be by 2025?")
     assert not answer.abstained, answer.reason
-    assert "五百亿级" in answer.text
+    assert any("五百亿级" in c.quote for c in answer.citations) and "50-billion-yuan" in answer.text
 
 
 def test_a_catalogue_row_is_about_its_direction(assistant) -> None:
@@ -119,11 +121,15 @@ def test_a_catalogue_row_is_about_its_direction(assistant) -> None:
     assert "离境退税" in answer.text and "千亿级" in answer.text
 
 
-def test_english_answers_carry_english_labels(assistant) -> None:
+def test_english_questions_get_english_answers_citing_the_chinese(assistant) -> None:
     answer = assistant.ask("Which zone is the exhibition economy in?")
-    assert answer.lang == "en"
-    assert "Key terms:" in answer.text
-    assert any(c.section_en and "(" in c.section_en for c in answer.citations)
+    assert answer.lang == answer.answer_lang == "en" and "West Hongqiao" in answer.text
+    assert all(c.quote in c.text and c.quote_en and c.quote_en in answer.text for c in answer.citations)
+    assert all(c.section_en for c in answer.citations) and "unofficial translation" in answer.text
+    chinese = assistant.ask("Which zone is the exhibition economy in?", lang="zh")
+    assert chinese.answer_lang == "zh" and chinese.text.startswith("根据文件") and chinese.lang == "en"
+    english = assistant.ask("会展经济主要在哪个片区？", lang="en")
+    assert english.answer_lang == "en" and "West Hongqiao" in english.text
 
 
 def test_follow_up_uses_the_history(assistant) -> None:

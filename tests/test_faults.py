@@ -23,6 +23,7 @@ from bot.settings import load_settings
 from ingest.embed import load_embeddings
 from ingest.pipeline import corpus_chunks, run_ingest
 from ingest.store import open_index
+from ingest.translations import ParallelText, english_records
 from tests.conftest import ROOT, edit_corpus, small_corpus
 
 QUESTION = "北虹桥片区重点发展哪些产业？"
@@ -79,7 +80,7 @@ def test_ingest_killed_mid_way_resumes_to_a_clean_build(corpus_copy: Path, real_
     done = subprocess.run([sys.executable, "-m", "bot.cli", "ingest", "--json"], cwd=ROOT, capture_output=True)
     assert done.returncode == 0, done.stderr.decode()
     report = json.loads(done.stdout.decode().strip().splitlines()[-1])
-    assert report["chunks"] == len(clean) and 0 < report["added"] < len(clean)  # resumed, not restarted
+    assert report["chunks"] + report["english"] == len(clean) and 0 < report["added"] < len(clean)  # resumed
     ids = _ids(settings, model_id)
     assert len(ids) == len(set(ids)) and sorted(ids) == clean  # no duplicate, none missing
 
@@ -93,7 +94,9 @@ def test_ingest_killed_mid_way_resumes_to_a_clean_build(corpus_copy: Path, real_
     # the unchanged chunks and embedded a batch of the new ones: the live index is untouched.
     edit_corpus(corpus_copy)
     embeddings = load_embeddings(settings.embeddings)
-    expected = sorted(c.chunk_id for c in corpus_chunks(settings, embeddings)[0])
+    chunks = corpus_chunks(settings, embeddings)[0]
+    records = [*chunks, *english_records(chunks, ParallelText.load(corpus_copy))]
+    expected = sorted(c.chunk_id for c in records)
     kept, new = len(set(expected) & set(clean)), len(set(expected) - set(clean))
     assert new > 64
     kill_when_staged(["ingest", "--json"], settings.index_dir, rows=kept + 64, collection="hqbot-update")
@@ -102,7 +105,7 @@ def test_ingest_killed_mid_way_resumes_to_a_clean_build(corpus_copy: Path, real_
     done = subprocess.run([sys.executable, "-m", "bot.cli", "ingest", "--json"], cwd=ROOT, capture_output=True)
     assert done.returncode == 0, done.stderr.decode()
     report = json.loads(done.stdout.decode().strip().splitlines()[-1])
-    assert report["chunks"] == len(expected) and 0 < report["added"] < new  # resumed, not restarted
+    assert report["chunks"] + report["english"] == len(expected) and 0 < report["added"] < new  # resumed
     ids = _ids(settings, model_id)
     assert len(ids) == len(set(ids)) and sorted(ids) == expected  # exactly the chunks of a clean build
 

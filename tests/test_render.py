@@ -34,3 +34,18 @@ def test_english_answers_carry_english_section_labels() -> None:
     _, citations = render("en", units_of([passage(NORTH)], 20)[:1], lambda s: f"EN:{s}")
     assert citations[0].section_en.startswith("EN:")
     assert message("refusal", "en").startswith("The documents do not say")
+
+
+def test_an_english_answer_gives_each_quotes_reviewed_english_and_cites_the_chinese() -> None:
+    units_en = ["North Hongqiao Zone.", "Featuring a smart, green economy.", "It prioritises NEVs.", "It relies on X."]
+    p = passage(NORTH, "north", units_en=units_en, section_en="Plan › North Hongqiao Zone")
+    text, citations = render("en", units_of([p], 20)[:1], lambda s: s)
+    assert "North Hongqiao Zone. Featuring a smart, green economy. [1]" in text
+    assert message("unofficial", "en") in text and citations[0].quote == NORTH[: NORTH.index("重点")]
+    assert citations[0].quote_en == "North Hongqiao Zone. Featuring a smart, green economy."
+
+
+def test_a_quote_without_english_is_given_in_chinese_and_said_so() -> None:
+    p = passage(NORTH, "north", units_en=["North Hongqiao Zone.", None, None, None])
+    text, citations = render("en", units_of([p], 20)[:1], lambda s: s)
+    assert text.startswith(message("lead_chinese", "en")) and NORTH[:10] in text and citations[0].quote_en is None

@@ -33,7 +33,7 @@ def _ids(settings, model_id="fake-bigram-64"):
 def test_reingest_is_idempotent(fake_embeddings) -> None:
     settings = load_settings()
     first = run_ingest(settings, embeddings=fake_embeddings, show_progress=False)
-    assert first.added == first.chunks > 150
+    assert first.added == first.records == 2 * first.chunks and first.chunks > 150  # each chunk and its English
     assert first.by_kind["catalogue_row"] == 78
     embedded = fake_embeddings.calls
     active = open_index(settings).active_name()
@@ -42,7 +42,7 @@ def test_reingest_is_idempotent(fake_embeddings) -> None:
     assert open_index(settings).active_name() == active  # nothing changed: nothing rebuilt or switched
     assert fake_embeddings.calls == embedded  # nothing re-embedded
     stored = _ids(settings)
-    assert len(stored) == len({c.chunk_id for c in stored}) == first.chunks
+    assert len(stored) == len({c.chunk_id for c in stored}) == first.records
 
 
 def test_changed_and_removed_documents(fake_embeddings, corpus_copy: Path) -> None:
@@ -51,14 +51,15 @@ def test_changed_and_removed_documents(fake_embeddings, corpus_copy: Path) -> No
     plan = corpus_copy / "hongqiao-cbd-industry-plan-2022.txt"
     plan.write_text(plan.read_text(encoding="utf-8").replace("151.4", "151.9"), encoding="utf-8")
     changed = run_ingest(settings, embeddings=fake_embeddings, show_progress=False)
-    assert (changed.added, changed.removed, changed.chunks) == (1, 1, first.chunks)
+    # The changed chunk and its English record (whose sentence has no English any more).
+    assert (changed.added, changed.removed, changed.chunks) == (2, 2, first.chunks)
     texts = " ".join(c.text for c in _ids(settings))
     assert "151.9" in texts and "151.4" not in texts
     notice = corpus_copy / "hongqiao-cbd-notice-2022-76.txt"
     n_notice = sum(1 for c in _ids(settings) if c.metadata["doc_id"] == "hongqiao-cbd-notice-2022-76")
     notice.unlink()
     removed = run_ingest(settings, embeddings=fake_embeddings, show_progress=False)
-    assert (removed.added, removed.removed) == (0, n_notice)
+    assert (removed.added, removed.removed) == (0, n_notice)  # the notice's chunks and their English records
     assert not any(c.metadata["doc_id"] == "hongqiao-cbd-notice-2022-76" for c in _ids(settings))
 
 
@@ -74,7 +75,7 @@ def test_index_records_model_and_refuses_another(fake_embeddings) -> None:
     with pytest.raises(ModelMismatchError):
         run_ingest(settings, embeddings=other, show_progress=False)
     rebuilt = run_ingest(settings, embeddings=other, rebuild=True, show_progress=False)
-    assert rebuilt.added == rebuilt.chunks
+    assert rebuilt.added == rebuilt.records
     assert open_index(settings).active().metadata["embedding_model"] == "another-model"
 
 
@@ -92,14 +93,14 @@ def test_interrupted_rebuild_keeps_the_old_index_and_resumes(fake_embeddings) ->
         run_ingest(settings, embeddings=FailingEmbeddings(budget=100), rebuild=True, show_progress=False)
     index = open_index(settings)
     assert index.active_name() == old  # the half-built staging collection is not in use
-    assert index.active().count() == first.chunks
+    assert index.active().count() == first.records
     resumed_model = FakeEmbeddings()
     resumed = run_ingest(settings, embeddings=resumed_model, rebuild=True, show_progress=False)
     assert resumed.chunks == first.chunks
-    assert resumed_model.calls == first.chunks - 64  # one batch of 64 was stored before the interruption
+    assert resumed_model.calls == first.records - 64  # one batch of 64 was stored before the interruption
     assert open_index(settings).active_name() != old
     stored = _ids(settings)
-    assert len(stored) == len({c.chunk_id for c in stored}) == first.chunks
+    assert len(stored) == len({c.chunk_id for c in stored}) == first.records
 
 
 def test_interrupted_first_ingest_leaves_no_index(fake_embeddings) -> None:
@@ -109,7 +110,7 @@ def test_interrupted_first_ingest_leaves_no_index(fake_embeddings) -> None:
     with pytest.raises(IndexMissingError):
         open_index(settings).require("fake-bigram-64")
     report = run_ingest(settings, embeddings=FakeEmbeddings(), show_progress=False)
-    assert report.chunks == len({c.chunk_id for c in _ids(settings)})
+    assert report.records == len({c.chunk_id for c in _ids(settings)})
 
 
 def _contents(settings) -> list[tuple[str, str, dict]]:

@@ -60,7 +60,7 @@ class Glossary:
         self._en: dict[tuple[str, ...], list[Term]] = {}
         for t in self.terms:
             for phrase in (t.en, *t.aliases):
-                for form in _forms(phrase.lower().strip()):
+                for form in plural_forms(phrase.lower().strip()):
                     words = tuple(w for w, _, _ in _words(form))
                     if words:
                         self._en.setdefault(words, []).append(t)
@@ -183,7 +183,7 @@ def _ascii_word(word: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![A-Za-z0-9]){re.escape(word)}(?![A-Za-z0-9])", re.IGNORECASE)
 
 
-def _forms(phrase: str) -> set[str]:
+def plural_forms(phrase: str) -> set[str]:
     """A phrase and its simple plural/singular forms."""
     forms = {phrase}
     if not phrase or not phrase[-1].isalpha():

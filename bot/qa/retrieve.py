@@ -18,7 +18,7 @@ import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from bot.qa.analyse import Analyser, PartAnalysis, QueryAnalysis
 from bot.qa.config import EngineConfig
@@ -67,15 +67,21 @@ class Retrieved:
         return Document(page_content=self.chunk.text, metadata=meta, id=self.chunk_id)
 
 
+def searchable(c: StoredChunk) -> str:
+    """What keyword search reads of a chunk: its heading path and text, and their English where it has one."""
+    m = c.metadata
+    return f"{m.get('section', '')}\n{c.text}\n{m.get('section_en', '')}\n{m.get('text_en', '')}"
+
+
 class KeywordIndex:
-    """BM25 over the chunks' heading paths and text."""
+    """BM25 over the chunks' heading paths and text, in Chinese and, where a chunk has it, in English."""
 
     def __init__(self, chunks: list[StoredChunk]) -> None:
         import bm25s
 
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
         self.chunks = chunks
-        docs = [tokens(f"{c.metadata.get('section', '')}\n{c.text}") for c in chunks]
+        docs = [tokens(searchable(c)) for c in chunks]
         self.vocabulary = {t for d in docs for t in d}
         self._bm25 = bm25s.BM25()
         self._bm25.index(docs, show_progress=False)
@@ -102,13 +108,21 @@ class HybridRetriever(BaseRetriever):
     keyword_index: KeywordIndex
     analyser: Analyser
     config: EngineConfig
+    parents: dict[str, str] = Field(default_factory=dict)  # an English record's id → the chunk it translates
     k: int = 5
 
     @classmethod
     def build(
-        cls, index: Index, collection: Any, embeddings: Any, analyser: Analyser, chunks: list[StoredChunk], **kw: Any
+        cls,
+        index: Index,
+        collection: Any,
+        embeddings: Any,
+        analyser: Analyser,
+        chunks: list[StoredChunk],
+        parents: dict[str, str] | None = None,
+        **kw: Any,
     ) -> HybridRetriever:
-        """The keyword index over the chunks, next to the dense one."""
+        """The keyword index over the chunks, next to the dense one (whose English records map to `parents`)."""
         return cls(
             index=index,
             collection=collection,
@@ -116,6 +130,7 @@ class HybridRetriever(BaseRetriever):
             keyword_index=KeywordIndex(chunks),
             analyser=analyser,
             config=analyser.config,
+            parents=parents or {},
             **kw,
         )
 
@@ -141,13 +156,15 @@ class HybridRetriever(BaseRetriever):
         """Weighted reciprocal-rank fusion of the dense and keyword rankings of one query."""
         c = self.config
         vector = self.embeddings.embed_query(dense_text(analysis, c))
-        hits = self.index.query(self.collection, vector, min(c.rank_depth, len(self._ids)))
+        records = len(self._ids) + len(self.parents)  # a chunk's Chinese and English vectors both lead to it
+        hits = self.index.query(self.collection, vector, min(2 * c.rank_depth, records))
         dense = np.zeros(len(self._ids), dtype=np.float32)
-        dense_rank = {}
-        for rank, hit in enumerate(hits, 1):
-            if hit.chunk_id in self._position:
-                dense[self._position[hit.chunk_id]] = hit.similarity
-                dense_rank[hit.chunk_id] = rank
+        dense_rank: dict[str, int] = {}
+        for hit in hits:
+            cid = self.parents.get(hit.chunk_id, hit.chunk_id)
+            if cid in self._position and cid not in dense_rank and len(dense_rank) < c.rank_depth:
+                dense[self._position[cid]] = hit.similarity
+                dense_rank[cid] = len(dense_rank) + 1
         keyword_rank, keyword = self._keyword_ranks(analysis.whole)
         fused = _rrf([(dense_rank, c.dense_weight), (keyword_rank, c.keyword_weight)], c.rrf_c)
         return fused, dense, keyword

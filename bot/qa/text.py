@@ -76,7 +76,8 @@ def is_chinese(text: str) -> bool:
 
 def weighted_tokens(text: str, bigram_weight: float = 0.5) -> list[tuple[str, float]]:
     """Keyword tokens with weights: jieba words (search mode) 1.0, the character bigrams inside longer
-    words `bigram_weight` (they catch partial and mis-segmented matches), lowercase Latin words 1.0."""
+    words `bigram_weight` (they catch partial and mis-segmented matches), lowercase Latin words stemmed 1.0
+    (the English text and English questions meet on stems: companies ~ company)."""
     text = unicodedata.normalize("NFKC", text).lower()
     out: list[tuple[str, float]] = []
     jieba, r = _jieba(), rules()
@@ -87,8 +88,25 @@ def weighted_tokens(text: str, bigram_weight: float = 0.5) -> list[tuple[str, fl
             out.append((w, 1.0))
             if len(w) >= 3:
                 out.extend((w[i : i + 2], bigram_weight) for i in range(len(w) - 1))
-    out.extend((w, 1.0) for w in _WORD.findall(text) if w not in r.en_stop)
+    out.extend((stem(w), 1.0) for w in _WORD.findall(text) if w not in r.en_stop)
     return out
+
+
+_stemmer_lock = threading.Lock()
+
+
+@lru_cache(maxsize=16384)
+def stem(word: str) -> str:
+    """The English stem of a lowercase word (Snowball, through PyStemmer)."""
+    with _stemmer_lock:
+        return _stemmer().stemWord(word)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
 
 
 def tokens(text: str) -> list[str]:
