@@ -19,6 +19,7 @@ from bot.qa.analyse import Analyser, QueryAnalysis
 from bot.qa.check import check
 from bot.qa.config import EngineConfig
 from bot.qa.glossary import Glossary, load_glossary
+from bot.qa.parts import Composition, PartAnswerer
 from bot.qa.render import message, render
 from bot.qa.rerank import rerank
 from bot.qa.retrieve import HybridRetriever, Retrieved
@@ -26,7 +27,7 @@ from bot.qa.select import Selection, Selector
 from bot.qa.text import add_words, has_control_chars
 from bot.qa.vocabulary import Vocabulary
 from bot.settings import Settings, load_settings
-from bot.types import Answer, Context, Refusal, RefusalCode
+from bot.types import Answer, Context, Part, Refusal, RefusalCode
 from ingest.embed import IndexEmbeddings, load_embeddings
 from ingest.store import StoredChunk, open_index
 from ingest.translations import ENGLISH
@@ -75,6 +76,7 @@ class Engine:
     analyser: Analyser
     retriever: HybridRetriever
     selector: Selector
+    parts: PartAnswerer
 
     @classmethod
     def build(cls, settings: Settings, embeddings: IndexEmbeddings, glossary: Glossary, config: EngineConfig) -> Engine:
@@ -87,7 +89,8 @@ class Engine:
         retriever = HybridRetriever.build(
             index, collection, embeddings, analyser, chunks, parents=parents, k=settings.top_k
         )
-        return cls(analyser, retriever, Selector(analyser))
+        selector = Selector(analyser)
+        return cls(analyser, retriever, selector, PartAnswerer(analyser, selector, retriever))
 
 
 class Assistant:
@@ -156,8 +159,9 @@ class Assistant:
         found: list[Retrieved] = []
         if selection.repaired or (refusal is not None and refusal.code is RefusalCode.FIGURE_MISSING):
             selection, refusal, found = self._look_for_figure(analysis, ranked, selection, refusal)
+        composition = engine.parts.compose(analysis, candidates, selection, refusal, found)
         answer_lang = lang if lang in ("zh", "en") else analysis.lang
-        answer = self._answer(question, analysis, ranked, selection, refusal, found, answer_lang)
+        answer = self._answer(question, analysis, ranked, selection.support, composition, answer_lang)
         if self.llm is not None and not answer.abstained:
             answer = self.llm.rewrite(answer, history)
         answer.latency_ms = (time.perf_counter() - started) * 1000
@@ -187,13 +191,14 @@ class Assistant:
         question: str,
         analysis: QueryAnalysis,
         ranked: list[Retrieved],
-        selection: Selection,
-        refusal: Refusal | None,
-        found: list[Retrieved],
+        support: float,
+        composition: Composition,
         lang: str,
     ) -> Answer:
+        refusal = composition.refusal
+        parts: list[Part] = []
         if refusal is None:
-            text, citations = render(lang, selection.chosen, self.section_en)
+            text, citations, parts = render(lang, composition, self.section_en)
         else:
             text, citations = message("refusal", lang), []
         terms: list[tuple[str, str]] = []
@@ -209,11 +214,12 @@ class Assistant:
             text=text,
             citations=citations,
             abstained=refusal is not None,
-            contexts=[Context.of(r) for r in [*ranked[: self.settings.top_k], *found]],
+            contexts=[Context.of(r) for r in [*ranked[: self.settings.top_k], *composition.found]],
             lang=analysis.lang,
             answer_lang=lang,
             resolved_question=analysis.reading.text if analysis.reading.resolved else question,
             terms=terms,
-            support=selection.support,
+            support=support,
             refusal=refusal,
+            parts=parts,
         )

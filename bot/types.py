@@ -20,6 +20,7 @@ class RefusalCode(StrEnum):
     LOW_SUPPORT = "low_support"  # the evidence covers too little of the question
     NOTHING_SPECIFIC = "nothing_specific"  # nothing specific that the documents discuss is matched
     FIGURE_MISSING = "figure_missing"  # it asks for a figure and no cited sentence gives one
+    KIND_MISSING = "kind_missing"  # it asks which zone / where, and no cited sentence names one
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,19 @@ class Citation:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class Part:
+    """One part of a question and how the answer covers it: `answered`, or `not_stated` (the documents do
+    not say it; `citations` then hold what they do say about its subject, if anything)."""
+
+    text: str
+    status: str
+    citations: tuple[int, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "status": self.status, "citations": list(self.citations)}
+
+
 @dataclass
 class Answer:
     """What the bot says, with its evidence on separate channels."""
@@ -99,6 +113,7 @@ class Answer:
     support: float = 0.0
     refusal: Refusal | None = None
     answer_lang: str = ""  # the language the answer is written in (the question's, unless one was asked for)
+    parts: list[Part] = field(default_factory=list)
 
     @property
     def reason(self) -> str | None:
@@ -114,6 +129,7 @@ class Answer:
             "abstained": self.abstained,
             "lang": self.lang,
             "answer_lang": self.answer_lang or self.lang,
+            "parts": [p.to_json() for p in self.parts],
             "citations": [c.to_json() for c in self.citations],
             "contexts": [c.to_json() for c in self.contexts],
             "terms": [{"zh": zh, "en": en} for zh, en in self.terms],

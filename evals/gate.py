@@ -38,8 +38,11 @@ DEFAULT_TOLERANCES: dict[str, float] = {
     "paraphrase_agreement": 0.03,
 }
 #: Metrics shown beside the gate but never failing it: speed varies with the machine's load (`hqbot bench`
-#: measures it on a quiet machine), and a gate that fails on a busy CI runner is a flaky test.
-INFORMATIONAL = ("latency_p50_ms", "latency_p95_ms")
+#: measures it on a quiet machine), and a gate that fails on a busy CI runner is a flaky test. Plain refusal
+#: of unanswerable questions is shown too, but the refusal error that fails the gate is answering one as if
+#: the documents covered it (`unanswerable_answered`): saying "the documents do not say X; they say Y" is
+#: the intended answer to a question whose subject the documents discuss.
+INFORMATIONAL = ("latency_p50_ms", "latency_p95_ms", "abstain_on_unanswerable")
 
 
 class BaselineError(HqbotError):

@@ -41,7 +41,8 @@ def item_values(item: EvalItem, out: dict[str, Any], documents: str | None = Non
     values["quotes"] = float(len(citations))
     if documents is not None:
         values["quotes_in_documents"] = float(sum(quote_in_documents(c["quote"], documents) for c in citations))
-    cited = answer + "\n" + "\n".join(c["text"] for c in citations)
+    # What an answer cites: its passages with their headings (a heading names what the passage is about).
+    cited = answer + "\n" + "\n".join(f"{c.get('section', '')}\n{c['text']}" for c in citations)
     if item.answerable:
         for k in (1, 3, 5):
             values[f"context_recall@{k}"] = context_recall(item.evidence, contexts, k)

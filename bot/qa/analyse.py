@@ -8,6 +8,7 @@ the documents make them (words the documents never use are marked unknown).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -52,6 +53,7 @@ class PartAnalysis:
     asks_figure: bool = False
     asks_present: bool = False
     measures: tuple[str, ...] = ()  # what its figure must count in (家, 场)
+    asks_kind: str | None = None  # it asks for a thing of a kind: "zone" (which zone), "place" (where)
     numbers: tuple[str, ...] = ()  # numbers it names (a year)
 
 
@@ -119,6 +121,20 @@ class Analyser:
             unknown_nouns=self._unknown_nouns(text, topics),
         )
 
+    def part_analysis(self, analysis: QueryAnalysis, part: PartAnalysis) -> QueryAnalysis:
+        """One part of a question as a question of its own: its topics, cues, numbers and unknown things."""
+        return dataclasses.replace(
+            analysis,
+            text=part.text,
+            whole=part,
+            parts=(),
+            matches=(),
+            asks_date=bool(self.rules.date.search(part.text)),
+            asks_list=bool(self.rules.list.search(part.text)),
+            missing_numbers=tuple(n for n in analysis.missing_numbers if n in part.numbers),
+            unknown_nouns=tuple(w for w in analysis.unknown_nouns if w in part.text),
+        )
+
     def normalize(self, text: str) -> str:
         """NFKC, short years, then the glossary's variants (typos and colloquial forms)."""
         return self.glossary.normalize(normalize_query(text))
@@ -143,6 +159,7 @@ class Analyser:
             asks_present=bool(r.present.search(text)),
             measures=tuple(measures),
             numbers=tuple(dict.fromkeys(numbers(text))),
+            asks_kind=next((kind for kind, pattern in r.asks_kind if pattern.search(text)), None),
         )
 
     def specific(self, topics: tuple[Topic, ...] | list[Topic]) -> list[Topic]:

@@ -64,6 +64,19 @@ def figure_missing(analysis: QueryAnalysis, selection: Selection, selector: Sele
     return None
 
 
+def kind_missing(analysis: QueryAnalysis, selection: Selection, selector: Selector) -> Refusal | None:
+    """ "Which zone …?", "Where …?": a cited sentence, or the heading it sits under, must name a zone (a place)."""
+    kind = analysis.whole.asks_kind
+    if kind is None:
+        return None
+    kinds = selector.analyser.rules.kind_referents[kind]
+    glossary = selector.analyser.glossary
+    for u in selection.chosen:
+        if any(m.term.kind in kinds for m in glossary.match_chinese(f"{u.text}\n{u.leaf}")):
+            return None
+    return Refusal(RefusalCode.KIND_MISSING, f"asks for a {kind}, and no cited sentence names one")
+
+
 CHECKS: tuple[Check, ...] = (
     no_evidence,
     unknown_number,
@@ -72,6 +85,7 @@ CHECKS: tuple[Check, ...] = (
     low_support,
     nothing_specific,
     figure_missing,
+    kind_missing,
 )
 
 

@@ -20,9 +20,24 @@ def _in_passage(topic: Topic, unit: Unit) -> bool:
     return topic.covered_by(unit.chunk_text) or topic.covered_by(unit.section)
 
 
-def _states(topic: Topic, unit: Unit) -> bool:
-    """True when the unit's own sentence, or the heading it sits under, names the topic."""
-    return topic.covered_by(unit.text) or topic.covered_by(unit.leaf)
+def _states(topic: Topic, unit: Unit, chosen: list[Unit]) -> bool:
+    """True when the unit's own quote (with the chosen units next to it in its passage, as they are quoted
+    together), or the heading it sits under, names the topic."""
+    return topic.covered_by(_quoted(unit, chosen)) or topic.covered_by(unit.leaf)
+
+
+def _quoted(unit: Unit, chosen: list[Unit]) -> str:
+    """The text quoted with a unit: it and the chosen units of its passage that touch it, merged."""
+    same = sorted((u for u in chosen if u.context.chunk_id == unit.context.chunk_id), key=lambda u: u.start)
+    text = unit.chunk_text
+    start, end = unit.start, unit.end
+    for u in reversed(same):  # grow left, then right, over adjacent chosen units (only blanks between)
+        if u.end <= start and not text[u.end : start].strip():
+            start = u.start
+    for u in same:
+        if u.start >= end and not text[end : u.start].strip():
+            end = u.end
+    return text[start:end]
 
 
 def figure_gap(analysis: QueryAnalysis, chosen: list[Unit], selector: Selector) -> str | None:
@@ -56,7 +71,7 @@ def figure_gap(analysis: QueryAnalysis, chosen: list[Unit], selector: Selector) 
         topics = [t for t in part.topics if not rules.asking.fullmatch(t.text.lower())]
         specific = [t for t in selector.analyser.specific(topics) if t.kind != "concept"]
         total = sum(t.weight for t in specific)
-        covered = [t for t in specific if any(_states(t, u) for u in holding)]
+        covered = [t for t in specific if any(_states(t, u, chosen) for u in holding)]
         if total and sum(t.weight for t in covered) < selector.config.figure * total:
             return "、".join(t.label for t in specific if t not in covered)
     return None

@@ -10,8 +10,9 @@ from typing import Any
 
 import yaml
 
+from bot.qa.parts import Composition
 from bot.qa.select import Unit
-from bot.types import Citation
+from bot.types import Citation, Part
 from ingest.chunk import SECTION_SEP
 from ingest.units import sentence_spans
 
@@ -68,60 +69,85 @@ def heading_en(section_en: str, quote_en: str) -> str:
 
 
 def render(
-    lang: str, chosen: list[Unit] | tuple[Unit, ...], section_en: Callable[[str], str]
-) -> tuple[str, list[Citation]]:
-    """The answer text (one line per quote, each marked [n]) and its citations. Passages are numbered by
-    retrieval rank; adjacent units of one passage are quoted as one span, so each quote stays verbatim. An
-    English answer gives each quote's reviewed English (the Chinese original stays in the citation); a quote
-    without English is given in Chinese."""
+    lang: str, composition: Composition, section_en: Callable[[str], str]
+) -> tuple[str, list[Citation], list[Part]]:
+    """The answer text, its citations and its parts. Each part lists its quotes (adjacent sentences of one
+    passage quoted as one span, so each quote stays verbatim), or says that the documents do not say it;
+    passages are numbered [n] in the order the answer first cites them. An English answer gives each quote's
+    reviewed English (the Chinese original stays in the citation); a quote without English is in Chinese."""
     order: dict[str, int] = {}
-    for u in sorted(chosen, key=lambda u: u.context.rank):
+    for u in composition.units:
         order.setdefault(u.context.chunk_id, len(order) + 1)
-    by_chunk: dict[str, list[Unit]] = {}
-    for u in chosen:
-        by_chunk.setdefault(u.context.chunk_id, []).append(u)
+    citations: dict[tuple[str, int, int], Citation] = {}
     lines = [message("lead", lang)]
-    citations: list[Citation] = []
+    parts: list[Part] = []
+    multi = len(composition.parts) > 1
     translated = untranslated = 0
-    for cid, n in sorted(order.items(), key=lambda kv: kv[1]):
-        units = sorted(by_chunk[cid], key=lambda u: u.start)
-        ctx = units[0].context
-        meta = ctx.chunk.metadata
-        spans: list[list[int]] = []
-        for u in units:
-            if spans and ctx.chunk.text[spans[-1][1] : u.start].strip() == "":
-                spans[-1][1] = u.end
-            else:
-                spans.append([u.start, u.end])
-        section = str(meta.get("section", ""))
-        sec_en = str(meta.get("section_en") or section_en(section)) if lang == "en" else None
-        for a, b in spans:
-            raw = ctx.chunk.text[a:b]
-            quote = raw.strip()
-            quote_en = english(quote, ctx.chunk.text, a + (len(raw) - len(raw.lstrip())), meta)
-            if lang == "en" and quote_en:
+    for i, part in enumerate(composition.parts, 1):
+        if multi:
+            lines.append(f"**{i}. {part.text}**")
+        if part.status == "not_stated":
+            key = "not_stated_part" if multi or not part.units else "not_stated_detail"
+            lines.append("⚠ " + message(key, lang).format(part=part.text))
+        cited: list[int] = []
+        for quote in _quotes(part.units):
+            cite = citations.setdefault(quote, _citation(quote, part.units, order, lang, section_en))
+            cited.append(cite.n)
+            if lang == "en" and cite.quote_en:
                 translated += 1
-                lines.append(f"- {heading_en(sec_en or '', quote_en)}{quote_en.replace(chr(10), '; ')} [{n}]")
+                prefix = heading_en(cite.section_en or "", cite.quote_en)
+                lines.append(f"- {prefix}{cite.quote_en.replace(chr(10), '; ')} [{cite.n}]")
             else:
                 untranslated += lang == "en"
-                lines.append(f"- {heading(section, quote)}{quote.replace(chr(10), chr(10) + '  ')} [{n}]")
-            citations.append(
-                Citation(
-                    n=n,
-                    chunk_id=cid,
-                    source=str(meta.get("source", "")),
-                    title=str(meta.get("title", "")),
-                    section=section,
-                    quote=quote,
-                    text=ctx.chunk.text,
-                    score=round(ctx.score, 6),
-                    section_en=sec_en,
-                    quote_en=quote_en,
-                    text_en=str(meta.get("text_en") or "") or None,
+                lines.append(
+                    f"- {heading(cite.section, cite.quote)}{cite.quote.replace(chr(10), chr(10) + '  ')} [{cite.n}]"
                 )
-            )
+        parts.append(Part(part.text, part.status, tuple(dict.fromkeys(cited))))
     if lang == "en" and translated:
         lines += ["", message("unofficial", lang)]
     if untranslated:
         lines[0] = message("lead_chinese", lang)
-    return "\n".join(lines), citations
+    return "\n".join(lines), sorted(citations.values(), key=lambda c: c.n), parts
+
+
+def _quotes(units: tuple[Unit, ...]) -> list[tuple[str, int, int]]:
+    """(chunk, start, end) of each quote: a part's units of one passage, adjacent ones merged, in order."""
+    by_chunk: dict[str, list[Unit]] = {}
+    for u in units:
+        by_chunk.setdefault(u.context.chunk_id, []).append(u)
+    out = []
+    for cid, group in by_chunk.items():
+        text = group[0].chunk_text
+        spans: list[list[int]] = []
+        for u in sorted(group, key=lambda u: u.start):
+            if spans and text[spans[-1][1] : u.start].strip() == "":
+                spans[-1][1] = max(spans[-1][1], u.end)
+            else:
+                spans.append([u.start, u.end])
+        out.extend((cid, a, b) for a, b in spans)
+    return out
+
+
+def _citation(
+    quote: tuple[str, int, int], units: tuple[Unit, ...], order: dict[str, int], lang: str,
+    section_en: Callable[[str], str],
+) -> Citation:  # fmt: skip
+    cid, a, b = quote
+    ctx = next(u.context for u in units if u.context.chunk_id == cid)
+    meta = ctx.chunk.metadata
+    raw = ctx.chunk.text[a:b]
+    text = raw.strip()
+    section = str(meta.get("section", ""))
+    return Citation(
+        n=order[cid],
+        chunk_id=cid,
+        source=str(meta.get("source", "")),
+        title=str(meta.get("title", "")),
+        section=section,
+        quote=text,
+        text=ctx.chunk.text,
+        score=round(ctx.score, 6),
+        section_en=str(meta.get("section_en") or section_en(section)) if lang == "en" else None,
+        quote_en=english(text, ctx.chunk.text, a + len(raw) - len(raw.lstrip()), meta),
+        text_en=str(meta.get("text_en") or "") or None,
+    )

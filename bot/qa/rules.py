@@ -44,6 +44,8 @@ class Rules:
     present: re.Pattern[str]
     target_text: re.Pattern[str]
     list: re.Pattern[str]
+    asks_kind: tuple[tuple[str, re.Pattern[str]], ...]  # (kind of thing asked for, pattern)
+    kind_referents: dict[str, frozenset[str]]  # kind asked for → glossary kinds that answer it
     measure_words: str
     measure: re.Pattern[str]  # 几家 / 多少场: group 1 is the measure word
     counted_en: tuple[tuple[str, re.Pattern[str]], ...]  # (measure word, "how many <noun>" pattern)
@@ -98,6 +100,8 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
     kinds = f.get("subject_kinds")
     if not isinstance(kinds, list) or not kinds:
         raise ConfigError(f"{RULES_FILE.name}: followup.subject_kinds must be a list of glossary kinds.")
+    if set(data.get("asks_kind") or {}) != set(data.get("kind_referents") or {}):
+        raise ConfigError(f"{RULES_FILE.name}: asks_kind and kind_referents must name the same kinds.")
     if set(f.get("pronoun_kinds") or {}) != set(f.get("referent_kinds") or {}):
         raise ConfigError(f"{RULES_FILE.name}: followup.pronoun_kinds and referent_kinds must name the same kinds.")
     return Rules(
@@ -107,6 +111,8 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
         present=_compile(_need(data, "present"), "present"),
         target_text=_compile(_need(data, "target_text"), "target_text"),
         list=_compile(_need(data, "list"), "list"),
+        asks_kind=tuple((str(k), _compile(v, f"asks_kind.{k}")) for k, v in _need(data, "asks_kind").items()),
+        kind_referents={str(k): frozenset(v) for k, v in _need(data, "kind_referents").items()},
         measure_words=measure_words,
         measure=re.compile(rf"(?:(?<!哪)几|多少)([{measure_words}])"),
         counted_en=tuple(

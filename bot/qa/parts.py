@@ -1,0 +1,140 @@
+"""Stage 5b, parts: every part of a question answered with its own units, or marked as not stated.
+
+The whole question is selected and checked first (select.py, check.py). Then each part (the whole question
+when it has one) gets the chosen units that state something it asks about; a part they leave open is
+selected and checked on its own. A part the documents do not answer is "not stated", with what they do say
+about its subject when its subject is covered and only a detail is missing (a figure, a place to apply).
+Only a question none of whose parts is covered is refused. Units that state nothing the question asks about
+are dropped, so no citation is off topic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.qa.analyse import Analyser, PartAnalysis, QueryAnalysis, Topic
+from bot.qa.check import check
+from bot.qa.rerank import rerank
+from bot.qa.retrieve import HybridRetriever, Retrieved
+from bot.qa.select import Selection, Selector, Unit
+from bot.types import Refusal, RefusalCode
+
+PartStatus = Literal["answered", "not_stated"]
+#: Refusals that leave the subject covered and only a detail open: the part is answered with what the
+#: documents say about its subject and the detail is marked not stated.
+DETAIL = frozenset(
+    {
+        RefusalCode.UNKNOWN_NUMBER,
+        RefusalCode.UNKNOWN_FIGURE_TOPIC,
+        RefusalCode.UNKNOWN_TOPIC,
+        RefusalCode.LOW_SUPPORT,
+        RefusalCode.FIGURE_MISSING,
+        RefusalCode.KIND_MISSING,
+    }
+)
+
+
+@dataclass(frozen=True)
+class PartAnswer:
+    """One part of the question: its text, whether the documents answer it, and the units that do (or that
+    say what the documents do say about its subject)."""
+
+    text: str
+    status: PartStatus
+    units: tuple[Unit, ...] = ()
+    refusal: Refusal | None = None
+
+
+@dataclass(frozen=True)
+class Composition:
+    """The parts of the answer, and the refusal of the whole question when no part is covered."""
+
+    parts: tuple[PartAnswer, ...]
+    refusal: Refusal | None = None
+    found: tuple[Retrieved, ...] = ()  # passages found by the figure search that the answer cites
+
+    @property
+    def units(self) -> list[Unit]:
+        """Every unit the answer quotes, each once, in the order of the parts."""
+        seen: dict[int, Unit] = {}
+        for p in self.parts:
+            for u in p.units:
+                seen.setdefault(id(u), u)
+        return list(seen.values())
+
+
+class PartAnswerer:
+    """Answers each part of a question from the whole question's selection, or on its own."""
+
+    def __init__(self, analyser: Analyser, selector: Selector, retriever: HybridRetriever) -> None:
+        self.analyser = analyser
+        self.selector = selector
+        self.retriever = retriever
+        self.config = analyser.config
+
+    def compose(
+        self,
+        analysis: QueryAnalysis,
+        candidates: list[Retrieved],
+        selection: Selection,
+        refusal: Refusal | None,
+        found: list[Retrieved] = (),
+    ) -> Composition:
+        """The answer's parts, given the whole question's selection and check."""
+        parts = analysis.parts or (analysis.whole,)
+        if len(parts) == 1 and refusal is not None and refusal.code not in DETAIL:
+            return Composition((PartAnswer(analysis.text, "not_stated", (), refusal),), refusal)
+        answers = [self._part(analysis, part, candidates, selection, refusal) for part in parts]
+        if all(a.status == "not_stated" and not a.units for a in answers):
+            return Composition(tuple(answers), refusal or answers[0].refusal)
+        return Composition(tuple(answers), None, tuple(found))
+
+    # --- one part ---------------------------------------------------------------------------------
+    def _part(
+        self,
+        analysis: QueryAnalysis,
+        part: PartAnalysis,
+        candidates: list[Retrieved],
+        selection: Selection,
+        refusal: Refusal | None,
+    ) -> PartAnswer:
+        sub = analysis if part is analysis.whole else self.analyser.part_analysis(analysis, part)
+        mine = self._about(part.topics, selection.chosen)
+        if part is analysis.whole and refusal is None:
+            return PartAnswer(part.text, "answered", mine or selection.chosen[:1])
+        if refusal is None and mine and check(sub, Selection(mine, mine, self.selector.support(part.topics, mine)),
+                                               self.selector) is None:  # fmt: skip
+            return PartAnswer(part.text, "answered", mine)
+        # The part's own retrieval: the whole question's candidates may miss a passage only it asks for.
+        pool = {r.chunk_id: r for r in [*self.retriever.retrieve(sub, k=self.config.pool), *candidates]}
+        ranked = rerank(sub, list(pool.values()), self.config.contexts, self.config)
+        own = self.selector.select(sub, ranked)
+        why = check(sub, own, self.selector)
+        units = self._about(part.topics, own.chosen)
+        if why is None and units:
+            return PartAnswer(part.text, "answered", units)
+        why = why or Refusal(RefusalCode.NOTHING_SPECIFIC, "no cited sentence states what this part asks about")
+        units = self._about(part.topics, own.chosen, strict=True)
+        if why.code in DETAIL and units:
+            return PartAnswer(part.text, "not_stated", units[:2], why)
+        return PartAnswer(part.text, "not_stated", (), why)
+
+    def _about(
+        self, topics: tuple[Topic, ...], units: tuple[Unit, ...] | list[Unit], strict: bool = False
+    ) -> tuple[Unit, ...]:
+        """The units whose passage (its text, headings or catalogue direction) states one of the specific things
+        asked; when nothing specific is asked, all of them (none if `strict`)."""
+        specific = self.analyser.specific(topics)
+        if not specific:
+            return () if strict else tuple(units)
+
+        def states(text: str) -> bool:
+            low = text.lower()
+            return any(t.covered_by(text) or any(r.lower() in low for r in t.related) for t in specific)
+
+        # A unit is about the question when it, its headings or its catalogue direction state a specific thing
+        # asked, or when its passage does (a section is about one thing: its other sentences go with it).
+        return tuple(
+            u for u in units if states(f"{u.section}\n{u.context.chunk.metadata.get('direction', '')}\n{u.chunk_text}")
+        )

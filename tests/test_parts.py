@@ -1,0 +1,58 @@
+"""Stage 5b, parts: each part answered or marked not stated; off-topic units dropped; a question is refused
+only when none of its parts is covered."""
+
+from bot.qa.analyse import PartAnalysis
+from bot.qa.parts import PartAnswerer
+from bot.qa.select import Selection, Selector, units_of
+from bot.types import Refusal, RefusalCode
+from tests.stages import analysis, passage, tiny_analyser, topic
+
+ANALYSER = tiny_analyser("北虹桥片区", "会展", "抄送", "医疗", "金融", "航空", "贸易", "汽车", "总部", "目标")
+NORTH = passage("北虹桥片区。重点发展汽车新势力、医疗器械等产业。", "north")
+NOTICE = passage("抄送：南虹桥公司、东虹办。", "notice", rank=2, section="通知")
+
+
+class NoRetrieval:
+    def retrieve(self, analysis, k=None):
+        return []
+
+
+def _answerer() -> PartAnswerer:
+    return PartAnswerer(ANALYSER, Selector(ANALYSER), NoRetrieval())
+
+
+def _selection(*passages) -> Selection:
+    units = tuple(units_of(list(passages), 20))
+    return Selection(units, units, 1.0)
+
+
+def test_an_answered_question_drops_units_whose_passage_says_nothing_asked() -> None:
+    a = analysis(topic("北虹桥片区", 2.0))
+    out = _answerer().compose(a, [NORTH, NOTICE], _selection(NORTH, NOTICE), None)
+    assert out.refusal is None and [u.context.chunk_id for u in out.units] == ["north"]
+    assert out.parts[0].status == "answered"
+
+
+def test_a_missing_detail_keeps_what_the_documents_say_about_the_subject() -> None:
+    a = analysis(topic("北虹桥片区", 2.0), asks_figure=True)
+    refusal = Refusal(RefusalCode.FIGURE_MISSING, "no figure")
+    out = _answerer().compose(a, [NORTH], _selection(NORTH), refusal)
+    assert out.refusal is None and out.parts[0].status == "not_stated" and out.units
+
+
+def test_a_question_about_nothing_covered_is_refused() -> None:
+    a = analysis(topic("写字楼", 2.0, known=False))
+    refusal = Refusal(RefusalCode.LOW_SUPPORT, "nothing")
+    out = _answerer().compose(a, [NORTH], _selection(NORTH), refusal)
+    assert out.refusal is refusal and not out.units
+    plain = Refusal(RefusalCode.NOTHING_SPECIFIC, "nothing specific")
+    assert _answerer().compose(a, [NORTH], _selection(NORTH), plain).refusal is plain
+
+
+def test_each_part_gets_its_status() -> None:
+    zone = PartAnalysis("北虹桥发展什么", (topic("北虹桥片区", 2.0),))
+    rent = PartAnalysis("租金多少", (topic("租金", 2.0, known=False),), asks_figure=True)
+    a = analysis(topic("北虹桥片区", 2.0), topic("租金", 2.0, known=False), parts=(zone, rent))
+    out = _answerer().compose(a, [NORTH], _selection(NORTH), None)
+    assert [p.status for p in out.parts] == ["answered", "not_stated"] and out.refusal is None
+    assert out.parts[1].units == ()
