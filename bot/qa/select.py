@@ -68,9 +68,12 @@ class Selection:
 
 
 def units_of(retrieved: list[Retrieved], lead_chars: int) -> list[Unit]:
-    """The quotable units of passages; a short lead sentence ("北虹桥片区。") goes with the one it opens."""
+    """The quotable units of passages; a short lead sentence ("北虹桥片区。") goes with the one it opens. A
+    catalogue overview is text the chunker composed, so it has none: the rows it summarises are quoted."""
     out: list[Unit] = []
     for r in retrieved:
+        if r.chunk.metadata.get("kind") == OVERVIEW:
+            continue  # composed by the chunker, not the documents' words: retrieved, never quoted
         spans = [(s.start, s.end) for s in quotable_spans(r.chunk.text, str(r.chunk.metadata.get("kind", "")))]
         if len(spans) > 1 and spans[0][1] - spans[0][0] <= lead_chars:
             spans = [(spans[0][0], spans[1][1]), *spans[2:]]
