@@ -94,6 +94,10 @@ class Assistant:
     def chunk_count(self) -> int:
         return len(self.retriever.chunks)
 
+    def section_en(self, section: str) -> str:
+        """A section path with the glossary's English labels beside the Chinese names."""
+        return self.composer.section_en(section)
+
     def ask(self, question: str, history: list[dict[str, str]] | None = None) -> Answer:
         """Answer a question (with the chat so far, for follow-ups) from cited, verbatim passages."""
         started = time.perf_counter()

@@ -114,7 +114,7 @@ def test_server_down_then_back_same_assistant(server: ChromaServer, fake_embeddi
 
 
 def test_web_handlers_say_so_and_recover(server: ChromaServer, fake_embeddings) -> None:
-    from bot.web import WebBot
+    from bot.web.chat import WebBot
 
     settings = load_settings(chroma_url=server.url, chroma_timeout=2)
     run_ingest(settings, embeddings=fake_embeddings, show_progress=False)
@@ -230,7 +230,7 @@ def test_cli_through_the_server_with_the_real_model(server: ChromaServer, tmp_pa
 
 def test_app_started_while_the_server_is_down_recovers(server: ChromaServer, fake_embeddings, monkeypatch) -> None:
     import ingest.embed
-    from bot import web
+    from bot.web import chat as web
 
     monkeypatch.setattr(ingest.embed, "load_embeddings", lambda name=None: fake_embeddings)
     monkeypatch.setattr(web, "RETRY_SECONDS", 0.0)

@@ -13,13 +13,15 @@ import gradio as gr
 import pytest
 
 import ingest.embed
-from bot import web
 from bot.assistant import Assistant
 from bot.errors import ConfigError, StoreUnavailableError
-from bot.render import CLOSEST, EMPTY_EVIDENCE, answer_markdown, evidence_html, highlight, user_markdown
 from bot.settings import Settings, load_settings
 from bot.types import Answer
-from bot.web import CONCURRENCY, FAILED, MARKUP, NOT_READY, Chat, WebBot, build_app, parse_auth
+from bot.web import chat as web
+from bot.web.app import build_app
+from bot.web.auth import parse_auth
+from bot.web.chat import CONCURRENCY, FAILED, MARKUP, NOT_READY, Chat, WebBot
+from bot.web.render import CLOSEST, EMPTY_EVIDENCE, answer_markdown, evidence_html, highlight, user_markdown
 from ingest.pipeline import run_ingest
 from tests.conftest import CORPUS, FakeEmbeddings
 
