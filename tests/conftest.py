@@ -96,3 +96,17 @@ def real_assistant(real_settings):
     from bot.assistant import Assistant
 
     return Assistant(real_settings)
+
+
+@pytest.fixture(scope="session")
+def fake_index(tmp_path_factory):
+    """Settings for an index of the bundled corpus built once per session with the fake model (read-only: tests
+    that switch or change an index build their own)."""
+    from bot.settings import load_settings
+    from ingest.pipeline import run_ingest
+
+    embeddings = FakeEmbeddings()
+    settings = load_settings(data_dir=tmp_path_factory.mktemp("fake-index"), corpus_dir=CORPUS)
+    settings = settings.model_copy(update={"chroma_url": None, "auth": None, "llm_base_url": None})
+    run_ingest(settings, embeddings=embeddings, show_progress=False)
+    return settings, embeddings
