@@ -11,6 +11,7 @@ import hashlib
 import html
 import json
 import logging
+import os
 import threading
 from collections import OrderedDict
 from typing import Any, Literal
@@ -84,6 +85,11 @@ class FeedbackRequest(BaseModel):
     history: list[Message] = Field(default_factory=list, max_length=1000)
 
 
+def worker() -> dict[str, str]:
+    """Which app process answered (several workers share one port)."""
+    return {"X-Hqbot-Worker": str(os.getpid())}
+
+
 def error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status, headers=headers)
 
@@ -116,7 +122,7 @@ def api_router(live: LiveAssistant, settings: Settings) -> APIRouter:
         except Exception:
             logger.exception("The bot failed on a REST question")
             return error(500, FAILED)
-        return JSONResponse({**answer.to_json(), "answer_id": new_answer_id()})
+        return JSONResponse({**answer.to_json(), "answer_id": new_answer_id()}, headers=worker())
 
     @router.post("/feedback", summary="Rate an answer", responses={400: {}, 401: {}})
     def feedback(body: FeedbackRequest, request: Request) -> JSONResponse:

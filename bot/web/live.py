@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import os
 import sys
 import threading
 import time
@@ -230,10 +231,11 @@ class LiveAssistant:
         return self._assistant.section_en(section) if self._assistant else section
 
     def health(self) -> dict[str, Any]:
-        """Whether the app can answer: state, model, passages, the active collection and whether the store answers."""
+        """Whether this process can answer: state, model, passages, the active collection, whether the store answers."""
         name = self._active_name()
         ready = self._assistant is not None and self.state == "ready" and name is not None
         return {
+            "worker": os.getpid(),
             "status": "ready" if ready else ("unavailable" if self.state == "ready" else self.state),
             "ready": ready,
             "message": self.message if self.state != "ready" else ("" if name else "The index cannot be read."),
