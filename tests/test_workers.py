@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -19,7 +18,9 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
-from bot.settings import PROJECT_ROOT, load_settings
+from bot.loadtest import start_app, stop_app
+from bot.settings import load_settings
+from bot.throughput import wait_workers
 from ingest.pipeline import run_ingest
 from tests.test_server import ChromaServer, free_port
 
@@ -57,36 +58,20 @@ def served(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], subprocess.Pop
         "HQBOT_LLM_BASE_URL": "",
     }
     log = tmp_path / "serve.log"
-    cmd = [sys.executable, "-m", "bot.cli", "serve", "--port", str(port), "--workers", "2"]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, env=env, cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT)
+    proc = start_app(env, port, log, workers=2)
     try:
         yield f"http://127.0.0.1:{port}", env, proc, log
     finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_app(proc)
         chroma.stop()
 
 
 def _workers_ready(url: str, proc: subprocess.Popen[bytes], log: Path) -> dict[int, str]:
     """Each worker's pid and collection, once both answer /api/health as ready."""
-    seen: dict[int, str] = {}
-    deadline = time.monotonic() + 240
-    while len(seen) < 2:
-        assert proc.poll() is None, log.read_text(errors="replace")
-        assert time.monotonic() < deadline, f"workers not ready: {seen}\n{log.read_text(errors='replace')}"
-        try:
-            with httpx.Client(auth=(USER, PASSWORD), timeout=10) as http:  # a new connection: any worker
-                health = http.get(f"{url}/api/health")
-            if health.status_code == 200:
-                seen[health.json()["worker"]] = health.json()["collection"]
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    return seen
+    try:
+        return wait_workers(url, 2, proc, limit=240, auth=(USER, PASSWORD))
+    except (RuntimeError, TimeoutError) as exc:
+        raise AssertionError(f"{exc}\n{log.read_text(errors='replace')}") from None
 
 
 class Load:
