@@ -137,6 +137,7 @@ def test_two_workers_share_one_chroma_server_and_follow_its_index(served) -> Non
     # A login cookie and a conversation are valid whichever process answers.
     with httpx.Client(timeout=30) as http:
         assert http.post(f"{url}/login", data={"username": USER, "password": PASSWORD}).status_code == 200
+        assert http.get(f"{url}/gradio_api/info").json()["named_endpoints"] == {}  # Gradio's /ask: one process only
         assert all(http.get(f"{url}/api/health").status_code == 200 for _ in range(10))
         state: object = None
         for _ in range(3):

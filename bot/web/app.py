@@ -2,7 +2,9 @@
 the REST API and the login in front, and `launch()` serves that with uvicorn, in one process or in N workers.
 
 The page keeps its conversation itself and its events are plain HTTP calls (no Gradio queue, no server-side session
-state), so any worker can answer any turn. Gradio's `/ask` endpoint stays queued, as Gradio clients expect.
+state), so any worker can answer any turn. Gradio's `/ask` endpoint stays queued, as Gradio clients expect, and is
+offered by a single process only: with several workers, a client's call and its result stream could reach
+different processes. The REST API has no such limit.
 """
 
 from __future__ import annotations
@@ -52,9 +54,11 @@ INTRO = (
 )
 
 
-def build_app(settings: Settings | None = None, bot: WebBot | None = None, *, logout: bool = False) -> gr.Blocks:
-    """The Gradio chat page (with a log-out link when there is a login); without a bot, one is made and loaded in
-    the background."""
+def build_app(
+    settings: Settings | None = None, bot: WebBot | None = None, *, logout: bool = False, gradio_api: bool = True
+) -> gr.Blocks:
+    """The Gradio chat page (with a log-out link when there is a login) and Gradio's `/ask` endpoint (left out with
+    `gradio_api=False`); without a bot, one is made and loaded in the background."""
     if bot is None:
         bot = WebBot(settings)
         bot.live.start()
@@ -136,7 +140,8 @@ def build_app(settings: Settings | None = None, bot: WebBot | None = None, *, lo
         chatbot.select(select, [state], [evidence], **plain)
         app.load(bot.banner, None, [banner, timer], **plain)
         timer.tick(bot.banner, None, [banner, timer], **plain)
-        gr.api(ask, api_name="ask", concurrency_limit=CONCURRENCY)
+        if gradio_api:  # Gradio's queue lives in one process: a client's call and its result stream must meet there
+            gr.api(ask, api_name="ask", concurrency_limit=CONCURRENCY)
     return app.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
 
 
@@ -156,7 +161,7 @@ def create_server(settings: Settings | None = None, bot: WebBot | None = None) -
     if bot is None:
         bot = WebBot(settings, live=LiveAssistant(settings, build_index=settings.workers == 1))
         bot.live.start()
-    blocks = build_app(settings, bot, logout=logins is not None)
+    blocks = build_app(settings, bot, logout=logins is not None, gradio_api=settings.workers == 1)
     blocks.state_session_capacity = SESSIONS_KEPT
     server = FastAPI(
         title="Hongqiao CBD policy assistant",
