@@ -301,3 +301,5 @@ def _announce(settings: Settings, workers: int) -> None:
     print(f"Serving {url}{each}: the chat page, and the REST API at {url}api/ask (docs: {url}api/docs).", flush=True)
     if logins is not None:
         print(f"Login required ({len(logins.users)} user(s), {len(logins.tokens)} API token(s)).", flush=True)
+    if settings.share:
+        print("Warning: HQBOT_SHARE is ignored: the app opens no public share link; use a reverse proxy.", flush=True)
