@@ -80,7 +80,10 @@ def wait_ready(
             raise RuntimeError(f"the app exited with code {proc.returncode}")
         try:
             client = _client(url, route, auth, token)
-            answer, problem = _ask(client, route, PROBE, 60)
+            try:
+                answer, problem = _ask(client, route, PROBE, 60)
+            finally:
+                client.close()
             if answer is not None:
                 return
             last = problem or last
@@ -119,6 +122,12 @@ def drive(
             with lock:
                 errors.append(f"connect: {type(exc).__name__}: {exc}"[:200])
             return
+        try:
+            ask_all(client)
+        finally:
+            client.close()  # gradio_client: its heartbeat stream; httpx: its connections
+
+    def ask_all(client: Any) -> None:
         while time.monotonic() < deadline:
             try:
                 q = todo.get_nowait()

@@ -32,8 +32,10 @@ from bot.web.live import LiveAssistant
 from bot.web.render import CSS, EMPTY_EVIDENCE, HEAD, banner_html
 from bot.web.session import Chat
 
-#: Gradio sessions remembered per process (the conversation is on the page; this is only Gradio's bookkeeping).
-SESSIONS_KEPT = 200
+#: Gradio sessions remembered per process (the conversation is on the page; this is only Gradio's bookkeeping),
+#: and events its queue keeps figures of (Gradio's default, 10,000, grows a process by ~10 MB for nothing we read).
+SESSIONS_KEPT = 64
+EVENTS_KEPT = 500
 #: Threads for handlers: enough for every answering slot and queue place, so the Gate decides who waits.
 THREADS = CONCURRENCY + QUEUE_SIZE + 32
 
@@ -142,7 +144,9 @@ def build_app(
         timer.tick(bot.banner, None, [banner, timer], **plain)
         if gradio_api:  # Gradio's queue lives in one process: a client's call and its result stream must meet there
             gr.api(ask, api_name="ask", concurrency_limit=CONCURRENCY)
-    return app.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
+    app.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
+    app._queue.ANALYTICS_MAX_EVENTS = EVENTS_KEPT
+    return app
 
 
 @contextlib.asynccontextmanager
