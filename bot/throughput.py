@@ -47,8 +47,11 @@ def wait_workers(
     return seen
 
 
-def serve_routes(env: dict[str, str], tmp: Path, plan: Any, in_process_qps: float | None, echo: Echo) -> dict:
-    """One app: `/ask` one call at a time, then each route at `plan.load_clients` clients; with the app's memory."""
+def serve_routes(
+    env: dict[str, str], tmp: Path, plan: Any, in_process: Callable[[], float | None], echo: Echo
+) -> dict[str, Any]:
+    """One app: `/ask` one call at a time, then the in-process throughput (measured now, so that the figures
+    compared share the machine's load), then each route at `plan.load_clients` clients; with the app's memory."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     proc = start_app(env, port, tmp / "serve.log")
@@ -60,6 +63,8 @@ def serve_routes(env: dict[str, str], tmp: Path, plan: Any, in_process_qps: floa
             one = drive(url, "gradio", questions(plan.http_calls), 1)
             out["http_ask"] = percentiles(one["latencies"]) | {"errors": len(one["errors"])}
             echo(f"/ask over HTTP, one client: p50 {out['http_ask']['p50_ms']} ms, p95 {out['http_ask']['p95_ms']} ms")
+        in_process_qps = in_process()
+        echo(f"in process, one question after another: {in_process_qps} questions/s")
         routes: dict[str, Any] = {"clients": plan.load_clients, "in_process_qps": in_process_qps}
         for route in ("api", "gradio"):
             run = summary(drive(url, route, questions(plan.load_questions), plan.load_clients))
