@@ -1,9 +1,11 @@
-"""`hqbot bench`: ingest speed, cold start, query latency in process and over HTTP, memory, how ingest
-throughput and query latency grow with the corpus replicated ×1, ×5, ×20, and how cleaning and chunking
-time grows with the size of a file (1, 4, 16 MB of generated text). Writes bench.json and bench.png.
+"""`hqbot bench`: ingest speed, cold start, query latency in process and over HTTP, throughput of the REST API and
+Gradio's `/ask` at 16 clients beside the in-process figure, 1 vs 2 worker processes, memory, how ingest
+throughput and query latency grow with the corpus replicated ×1, ×5, ×20, and how cleaning and chunking time
+grows with the size of a file (1, 4, 16 MB of generated text). Writes bench.json and bench.png.
 
-Everything runs in a temporary folder with an embedded index: the user's data folder and any Chroma server
-named by HQBOT_CHROMA_URL are never touched. The optional LLM is switched off: this measures the local pipeline.
+Everything runs in a temporary folder with an embedded index (the workers share a `chroma run` server started on a
+copy of it): the user's data folder and any Chroma server named by HQBOT_CHROMA_URL are never touched. The optional
+LLM is switched off: this measures the local pipeline.
 """
 
 from __future__ import annotations
@@ -45,10 +47,13 @@ class BenchPlan:
     budget_seconds: float | None = None  # scaling steps that would end past it are skipped (and listed)
     chunk_sizes_mb: tuple[float, ...] = (1, 4, 16)  # generated text cleaned and chunked, per shape
     chunk_repeats: int = 3  # the best of this many runs per size (a shared machine adds noise, never speed)
+    load_questions: int = 320  # per route and per worker count, at `load_clients` clients (0: not measured)
+    load_clients: int = 16
+    workers: tuple[int, ...] = (1, 2)
 
     @classmethod
     def quick(cls) -> BenchPlan:
-        """Under five minutes on 2 cores: the bundled model embeds about 4-8 chunks a second."""
+        """A few minutes on 2 cores: the bundled model embeds about 4-8 chunks a second."""
         return cls(
             factors=(1, 2, 5), asks=50, http_calls=30, cold_runs=1, scale_asks=20, budget_seconds=270, chunk_repeats=2
         )
@@ -121,6 +126,7 @@ def app_env(settings: Settings) -> dict[str, str]:
         "HQBOT_CHROMA_URL": "",
         "HQBOT_LLM_BASE_URL": "",
         "HQBOT_AUTH": "",
+        "HQBOT_API_TOKENS": "",
         "HQBOT_SHARE": "false",
     }
 
@@ -131,33 +137,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def start_app(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
-    """`hqbot serve` on 127.0.0.1:port in a subprocess (its output in `log`)."""
-    cmd = [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    with log.open("wb") as out:
-        return subprocess.Popen(cmd, env=env, cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT)
-
-
-def wait_ready(url: str, proc: subprocess.Popen[bytes] | None = None, limit: float = 300) -> Any:
-    """A gradio_client Client once `/ask` gives a real answer (the app loads its index in the background)."""
-    from gradio_client import Client
-
-    deadline, last = time.monotonic() + limit, "no answer"
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"the app exited with code {proc.returncode}")
-        try:
-            client = Client(url, verbose=False, download_files=False)
-            result = client.predict("北虹桥片区重点发展哪些产业？", api_name="/ask")
-            if isinstance(result, dict) and "answer" in result:
-                return client
-            last = str(result)
-        except Exception as exc:  # connection refused while it starts, or the endpoint missing
-            last = f"{type(exc).__name__}: {exc}"
-        time.sleep(1)
-    raise TimeoutError(f"/ask did not answer within {limit:.0f} s ({last[:200]})")
 
 
 # --- the measurements --------------------------------------------------------------------------------------
@@ -193,33 +172,34 @@ def _cold_start(env: dict[str, str], runs: int) -> float | None:
     return round(sorted(times)[len(times) // 2], 2) if times else None
 
 
-def _http(env: dict[str, str], tmp: Path, calls: int) -> dict[str, Any]:
-    """p50/p95 of `/ask` over HTTP against `hqbot serve` in a subprocess, or nulls with the reason."""
-    if calls <= 0:
-        return percentiles([]) | {"reason": "skipped"}
+def _serving(base: Settings, env: dict[str, str], tmp: Path, plan: BenchPlan, embeddings: Any, echo: Echo) -> dict:
+    """`/ask` one call at a time, the REST API and Gradio's `/ask` at N clients, 1 vs 2 workers (bot/throughput.py)."""
+    skipped = percentiles([]) | {"reason": "skipped"}
+    if plan.http_calls <= 0 and plan.load_questions <= 0:
+        return {"http_ask": skipped, "routes": {"reason": "skipped"}, "workers": {"reason": "skipped"}, "server": None}
     try:
-        import gradio_client  # noqa: F401
-    except ImportError:
-        return percentiles([]) | {"reason": "gradio_client is not installed: pip install -e '.[dev]'"}
-    port = free_port()
-    proc = start_app(env, port, tmp / "serve.log")
-    try:
-        client = wait_ready(f"http://127.0.0.1:{port}/", proc)
-        ms, errors = [], 0
-        for q in questions(calls):
-            started = time.perf_counter()
-            result = client.predict(q, api_name="/ask")
-            ms.append((time.perf_counter() - started) * 1000)
-            errors += not (isinstance(result, dict) and "answer" in result)
-        return percentiles(ms) | {"errors": errors, "server": proc_memory_mb(proc.pid)}
-    except Exception as exc:
-        return percentiles([]) | {"reason": f"{type(exc).__name__}: {exc}"[:300]}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        from bot import throughput
+    except ImportError as exc:
+        reason = f"{exc}: pip install -e '.[dev]'"
+        return {
+            "http_ask": percentiles([]) | {"reason": reason},
+            "routes": {"reason": reason},
+            "workers": {},
+            "server": None,
+        }
+
+    def in_process() -> float | None:
+        """Questions per second of Assistant.ask, one after another, measured right before the routes."""
+        mean = percentiles(_ask_latencies(base, embeddings, questions(plan.asks)))["mean_ms"]
+        return round(1000 / mean, 2) if mean else None
+
+    echo("Serving:")
+    out = {"http_ask": skipped, "server": None} | throughput.serve_routes(env, tmp, plan, in_process, echo)
+    out["workers"] = {"reason": "skipped"}
+    if plan.load_questions > 0 and plan.workers:
+        echo(f"Workers on one Chroma server, REST API at {plan.load_clients} clients:")
+        out["workers"] = throughput.workers(base.index_dir, env, tmp, plan, echo)
+    return out
 
 
 # --- cleaning and chunking time against file size --------------------------------------------------------
@@ -355,10 +335,12 @@ def run_bench(
     started, out_dir = time.monotonic(), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     result: dict[str, Any] = {"version": 1, "quick": quick, "started": datetime.now(UTC).isoformat(timespec="seconds")}
-    result["machine"], result["plan"] = (
-        machine(),
-        asdict(plan) | {"factors": list(plan.factors), "chunk_sizes_mb": list(plan.chunk_sizes_mb)},
-    )
+    result["machine"] = machine()
+    result["plan"] = asdict(plan) | {
+        "factors": list(plan.factors),
+        "workers": list(plan.workers),
+        "chunk_sizes_mb": list(plan.chunk_sizes_mb),
+    }
     with tempfile.TemporaryDirectory(prefix="hqbot-bench-") as tmp_name:
         tmp = Path(tmp_name)
         base = _settings(settings, tmp / "data")
@@ -391,15 +373,14 @@ def run_bench(
         result["cold_start_seconds"] = _cold_start(env, plan.cold_runs)
         cli_peak = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1) if plan.cold_runs else None
         echo(f"Cold start (process start to first answer): {result['cold_start_seconds']} s")
-        result["http_ask"] = _http(env, tmp, plan.http_calls)
-        echo(f"/ask over HTTP: p50 {result['http_ask']['p50_ms']} ms, p95 {result['http_ask']['p95_ms']} ms")
+        result |= _serving(base, env, tmp, plan, embeddings, echo)
         echo(f"Scaling (corpus ×{', ×'.join(map(str, plan.factors))}, each step embeds only the new copies):")
         deadline = started + (plan.budget_seconds or float("inf"))
         result["scaling"] = _scaling(base, embeddings, first, plan, deadline, echo)
     result["peak_rss_mb"] = {
         "bench_process": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "cli_process": cli_peak,
-        "server": (result["http_ask"].get("server") or {}).get("peak_rss_mb"),
+        "server": (result.get("server") or {}).get("peak_rss_mb"),
     }
     result["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     result["seconds_total"] = round(time.monotonic() - started, 1)
@@ -410,14 +391,15 @@ def run_bench(
 
 
 def plot(result: dict[str, Any], path: Path) -> str:
-    """Two panels: scaling (ingest chunks/s and query p95 against index size) and the latency summary."""
+    """Three panels: scaling (ingest chunks/s and query p95 against index size), the latency summary, and
+    throughput (in process, each route at N clients, 1 and 2 workers)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     points = result["scaling"]["points"]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    fig, (left, right, third) = plt.subplots(1, 3, figsize=(15, 4.2))
     sizes = [p["chunks"] for p in points]
     left.plot(sizes, [p["chunks_per_second"] or 0 for p in points], "o-", color="tab:blue", label="ingest chunks/s")
     left.set_xlabel("index size (chunks)")
@@ -440,6 +422,17 @@ def plot(result: dict[str, Any], path: Path) -> str:
     right.set_ylabel("milliseconds")
     cold = result.get("cold_start_seconds")
     right.set_title(f"Query latency (cold start {cold} s)" if cold else "Query latency")
+    routes, workers = result.get("routes") or {}, result.get("workers") or {}
+    qps = {
+        "in process": routes.get("in_process_qps"),
+        "REST": (routes.get("api") or {}).get("throughput_qps"),
+        "Gradio": (routes.get("gradio") or {}).get("throughput_qps"),
+        **{f"{n} worker{'s' * (n != '1')}": (workers.get(n) or {}).get("throughput_qps") for n in ("1", "2")},
+    }
+    third.bar(list(qps), [v or 0 for v in qps.values()], color="tab:orange")
+    third.set_ylabel("questions per second")
+    third.set_title(f"Throughput at {routes.get('clients', '?')} clients")
+    third.tick_params(axis="x", labelrotation=20)
     fig.suptitle(f"hqbot bench · {result['config']['embedding_model']} · {result['machine']['cpus']} CPUs")
     fig.tight_layout()
     fig.savefig(path, dpi=110)

@@ -184,15 +184,20 @@ def translate(show_missing: bool, fill: bool, as_json: bool) -> None:
 @main.command()
 @click.option("--host", help="Address to bind (default: HQBOT_HOST, 127.0.0.1).")
 @click.option("--port", type=int, help="Port to bind (default: HQBOT_PORT, 7860).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="App processes (default: HQBOT_WORKERS, 1); more than one needs a Chroma server (HQBOT_CHROMA_URL).",
+)
 @friendly
-def serve(host: str | None, port: int | None) -> None:
-    """Serve the chat app, building the index first if there is none.
+def serve(host: str | None, port: int | None, workers: int | None) -> None:
+    """Serve the chat page and the REST API (/api/ask, docs at /api/docs), building the index first if there is none.
 
-    Example: hqbot serve --port 7860
+    Example: HQBOT_CHROMA_URL=http://127.0.0.1:8000 hqbot serve --port 7860 --workers 2
     """
     from bot.web import launch
 
-    launch(load_settings(host=host, port=port))
+    launch(load_settings(host=host, port=port, workers=workers))
 
 
 @main.command()

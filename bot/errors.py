@@ -37,5 +37,9 @@ class QuestionError(HqbotError):
     """The question is empty, too long, or has control characters."""
 
 
+class BusyError(HqbotError):
+    """Too many questions at once: every answering slot and queue place is taken."""
+
+
 class LLMError(HqbotError):
     """The optional LLM endpoint failed or timed out."""

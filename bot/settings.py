@@ -44,14 +44,23 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address the web app binds.")
     port: int = Field(7860, description="Port the web app binds.")
     auth: str | None = Field(None, description="user:password pairs (comma-separated) or a file of them.")
+    api_tokens: SecretStr | None = Field(None, description="Bearer tokens for machines (comma-separated) or a file.")
+    session_secret: SecretStr | None = Field(
+        None, description="Signs login cookies; empty = a random one per start, shared by its workers."
+    )
+    login_attempts: int = Field(5, ge=1, description="Failed logins from one address before it is locked out.")
+    login_lockout: float = Field(60.0, ge=0, description="Seconds a locked-out address waits before trying again.")
     share: bool = Field(False, description="Ask Gradio for a public share link.")
+    workers: int = Field(1, ge=1, description="App processes; more than one needs HQBOT_CHROMA_URL.")
+    history_turns: int = Field(10, ge=1, description="Turns a conversation keeps (follow-ups, display, feedback).")
+    feedback_max_mb: float = Field(10.0, gt=0, description="Size at which the feedback log rotates.")
 
     llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint; empty = extractive only.")
     llm_model: str | None = Field(None, description="Model name at the LLM endpoint.")
     llm_api_key: SecretStr | None = Field(None, description="API key for the LLM endpoint.")
     llm_timeout: float = Field(20.0, description="Seconds before the LLM answer falls back to extractive.")
 
-    @field_validator("chroma_url", "llm_base_url", "auth", "llm_model", mode="before")
+    @field_validator("chroma_url", "llm_base_url", "auth", "llm_model", "api_tokens", "session_secret", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -74,17 +74,25 @@ def eval(
 
 
 @eval.command()
-@click.option("--from", "source", type=click.Path(path_type=Path, exists=True), required=True, help="Feedback log.")
+@click.option(
+    "--from",
+    "sources",
+    type=click.Path(path_type=Path, exists=True),
+    required=True,
+    multiple=True,
+    help="Feedback log; repeat for rotated logs, oldest first (feedback.jsonl.1, then feedback.jsonl).",
+)
 @click.option("--out", "out_path", type=click.Path(path_type=Path), default=Path("out/candidates.jsonl"))
 @friendly
-def candidates(source: Path, out_path: Path) -> None:
-    """Turn thumbs-down feedback into candidate eval items for a maintainer to complete.
+def candidates(sources: tuple[Path, ...], out_path: Path) -> None:
+    """Turn thumbs-down feedback into candidate eval items for a maintainer to complete (each answer once, by
+    its last rating).
 
     Example: hqbot eval candidates --from data/feedback.jsonl --out evals/candidates.jsonl
     """
     from evals.candidates import from_feedback
 
-    n = from_feedback(source, out_path)
+    n = from_feedback(list(sources), out_path)
     click.echo(f"Wrote {n} candidate item(s) to {out_path}; fill the fields marked TODO before adding them to a set.")
 
 

@@ -1,11 +1,13 @@
-"""A bounded load test of the running app over HTTP: CLIENTS concurrent clients ask QUESTIONS questions
-through its `/ask` endpoint, then it stops. Loopback only.
+"""A bounded load test of the running app over HTTP: CLIENTS concurrent clients ask QUESTIONS questions through the
+REST API (`--route api`, POST /api/ask) or Gradio's `/ask` endpoint (`--route gradio`), ROUNDS times, then it stops.
+Loopback only.
 
-    .venv/bin/python scripts/load.py                                  # starts `hqbot serve` on a free port
+    .venv/bin/python scripts/load.py                                  # starts `hqbot serve` on a free port itself
+    .venv/bin/python scripts/load.py --route gradio --rounds 10       # memory after each of 10 rounds
     .venv/bin/python scripts/load.py --url http://127.0.0.1:7860/     # an app already running (PID found by port)
 
-Prints the zero-error check, p50/p95 latency, throughput and the server's memory before and after, writes the
-figures as JSON (default out/load.json) and exits 1 if any question failed.
+Prints, per round, the zero-error check, throughput, p50/p95 latency and the app's resident memory (all its
+processes), writes the figures as JSON (default out/load.json) and exits 1 if any question failed.
 """
 
 from __future__ import annotations
@@ -14,18 +16,14 @@ import argparse
 import ipaddress
 import json
 import os
-import queue
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlparse
 
-from bot.bench import free_port, machine, percentiles, proc_memory_mb, questions, start_app, wait_ready
+from bot.bench import free_port, machine, questions
+from bot.loadtest import ROUTES, drive, pid_listening_on, start_app, stop_app, summary, tree_memory_mb, wait_ready
 
 
 def is_loopback(url: str) -> bool:
@@ -42,86 +40,20 @@ def is_loopback(url: str) -> bool:
         return False
 
 
-def pid_listening_on(port: int) -> int | None:
-    """The process listening on a TCP port, found through /proc (no psutil needed)."""
-    inodes = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            rows = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for row in rows:
-            f = row.split()
-            if int(f[1].rsplit(":", 1)[1], 16) == port and f[3] == "0A":  # 0A = LISTEN
-                inodes.add(f"socket:[{f[9]}]")
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            if any(os.readlink(fd) in inodes for fd in (proc / "fd").iterdir()):
-                return int(proc.name)
-        except OSError:
-            continue
-    return None
-
-
-def drive(url: str, qs: list[str], clients: int, timeout: float, deadline: float, auth: Any) -> dict[str, Any]:
-    """Ask every question once, `clients` at a time; each client is its own gradio_client connection."""
-    from gradio_client import Client
-
-    todo: queue.Queue[str] = queue.Queue()
-    for q in qs:
-        todo.put(q)
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-
-    def worker() -> None:
-        try:
-            client = Client(url, verbose=False, download_files=False, auth=auth)
-        except Exception as exc:
-            with lock:
-                errors.append(f"connect: {type(exc).__name__}: {exc}"[:200])
-            return
-        while time.monotonic() < deadline:
-            try:
-                q = todo.get_nowait()
-            except queue.Empty:
-                return
-            started = time.perf_counter()
-            try:
-                result = client.submit(q, api_name="/ask").result(timeout=timeout)
-                problem = None if isinstance(result, dict) and "answer" in result else str(result)[:200]
-            except Exception as exc:  # timeouts, dropped connections, queue full
-                problem = f"{type(exc).__name__}: {exc}"[:200]
-            with lock:
-                latencies.append((time.perf_counter() - started) * 1000)
-                if problem:
-                    errors.append(problem)
-
-    threads = [threading.Thread(target=worker, name=f"client-{i}") for i in range(clients)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - started
-    unsent = todo.qsize()
-    if unsent:
-        errors.append(f"{unsent} question(s) not sent before the time limit")
-    return {"latencies": latencies, "errors": errors, "unsent": unsent, "wall_seconds": wall}
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", help="The running app (loopback only); default: start one on a free port.")
+    parser.add_argument("--route", choices=ROUTES, default="api", help="REST API or Gradio's /ask (default: api).")
     parser.add_argument("--pid", type=int, help="The app's process id, for its memory (default: found by port).")
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--questions", type=int, default=320)
+    parser.add_argument("--questions", type=int, default=320, help="Questions per round.")
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=1, help="Workers of the app this script starts.")
     parser.add_argument("--timeout", type=float, default=120.0, help="Seconds one question may take.")
     parser.add_argument("--max-seconds", type=float, default=900.0, help="Stop sending new questions after this.")
     parser.add_argument("--data-dir", help="HQBOT_DATA_DIR of the app this script starts.")
     parser.add_argument("--auth", help="user:password when the app asks for a login.")
+    parser.add_argument("--token", help="A bearer token from HQBOT_API_TOKENS.")
     parser.add_argument("--out", default="out/load.json", help="Where to write the figures.")
     args = parser.parse_args(argv)
     started = datetime.now(UTC).isoformat(timespec="seconds")
@@ -132,61 +64,58 @@ def main(argv: list[str] | None = None) -> int:
     proc = None
     if args.url is None:
         port = free_port()
-        env = dict(os.environ) | {"HQBOT_AUTH": "", "HQBOT_SHARE": "false", "HQBOT_LLM_BASE_URL": ""}
+        env = dict(os.environ) | {"HQBOT_AUTH": "", "HQBOT_API_TOKENS": "", "HQBOT_LLM_BASE_URL": ""}
         if args.data_dir:
             env["HQBOT_DATA_DIR"] = args.data_dir
         fd, name = tempfile.mkstemp(prefix="hqbot-load-", suffix=".log")
         os.close(fd)
-        log = Path(name)
-        print(f"Starting the app on 127.0.0.1:{port} (log: {log}) …", flush=True)
-        proc = start_app(env, port, log)
+        print(f"Starting the app on 127.0.0.1:{port} (log: {name}) …", flush=True)
+        proc = start_app(env, port, Path(name), args.workers)
         args.url = f"http://127.0.0.1:{port}/"
     auth = tuple(args.auth.split(":", 1)) if args.auth else None
+    rounds: list[dict] = []
     try:
-        wait_ready(args.url, proc)  # also warms the app up: memory "before" is after loading
+        wait_ready(args.url, args.route, proc, auth=auth, token=args.token)  # also warms it up
         pid = args.pid or (proc.pid if proc else pid_listening_on(urlparse(args.url).port or 80))
-        before = proc_memory_mb(pid) if pid else {}
-        print(f"Asking {args.questions} questions with {args.clients} concurrent clients at {args.url} …", flush=True)
-        qs = questions(args.questions)
-        run = drive(args.url, qs, args.clients, args.timeout, time.monotonic() + args.max_seconds, auth)
-        after = proc_memory_mb(pid) if pid else {}
+        before = tree_memory_mb(pid) if pid else {}
+        print(f"{args.rounds} round(s) of {args.questions} questions, {args.clients} clients, route {args.route} …")
+        print(f"app memory before: {before.get('rss_mb')} MB", flush=True)
+        for n in range(1, args.rounds + 1):
+            run = drive(args.url, args.route, questions(args.questions), args.clients, timeout=args.timeout,
+                        max_seconds=args.max_seconds, auth=auth, token=args.token)  # fmt: skip
+            memory = tree_memory_mb(pid) if pid else {}
+            rounds.append(summary(run) | {"round": n, "rss_mb": memory.get("rss_mb")})
+            r = rounds[-1]
+            print(
+                f"round {n}: {'PASS' if not r['errors'] else 'FAIL'} {r['questions']}/{args.questions} answered, "
+                f"{r['errors']} error(s), {r['throughput_qps']} questions/s, p50 {r['p50_ms']} ms, "
+                f"p95 {r['p95_ms']} ms; app memory {r['rss_mb']} MB",
+                flush=True,
+            )
+            for sample in r["error_samples"]:
+                print(f"  error: {sample}")
     finally:
-        if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop_app(proc)
 
-    lat = percentiles(run["latencies"])
     report = {
         "started": started,
         "url": args.url,
+        "route": args.route,
         "clients": args.clients,
-        "questions": args.questions,
-        "completed": len(run["latencies"]),
-        "errors": len(run["errors"]),
-        "zero_errors": not run["errors"],
-        "error_samples": run["errors"][:5],
-        "wall_seconds": round(run["wall_seconds"], 2),
-        "throughput_qps": round(len(run["latencies"]) / run["wall_seconds"], 2) if run["wall_seconds"] else None,
-        "latency": lat | {"max_ms": round(max(run["latencies"]), 1) if run["latencies"] else None},
-        "server": {"pid": pid, "rss_before_mb": before.get("rss_mb"), "rss_after_mb": after.get("rss_mb")}
-        | {"peak_rss_mb": after.get("peak_rss_mb")},
+        "questions_per_round": args.questions,
+        "zero_errors": all(not r["errors"] for r in rounds),
+        "server": {
+            "pid": pid,
+            "rss_before_mb": before.get("rss_mb"),
+            "rss_after_round_mb": [r["rss_mb"] for r in rounds],
+        },
+        "rounds": rounds,
         "machine": machine(),
     }
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(
-        f"{'PASS' if report['zero_errors'] else 'FAIL'}: {report['completed']}/{args.questions} answered, "
-        f"{report['errors']} error(s) in {report['wall_seconds']} s ({report['throughput_qps']} questions/s)\n"
-        f"latency p50 {lat['p50_ms']} ms, p95 {lat['p95_ms']} ms, max {report['latency']['max_ms']} ms\n"
-        f"server memory (pid {pid}): {before.get('rss_mb')} MB before, {after.get('rss_mb')} MB after, "
-        f"peak {after.get('peak_rss_mb')} MB\nWrote {out}"
-    )
-    for sample in report["error_samples"]:
-        print(f"  error: {sample}")
+    print(f"Wrote {out}")
     return 0 if report["zero_errors"] else 1
 
 

@@ -138,3 +138,17 @@ def analyser(glossary):
     chunks, _, _ = chunk_corpus(CORPUS)
     add_words(glossary.chinese_terms)
     return Analyser(glossary, Vocabulary.of(c.embed_text for c in chunks), EngineConfig())
+
+
+@pytest.fixture(scope="session")
+def fake_index(tmp_path_factory):
+    """Settings for an index of the bundled corpus built once per session with the fake model (read-only: tests
+    that switch or change an index build their own)."""
+    from bot.settings import load_settings
+    from ingest.pipeline import run_ingest
+
+    embeddings = FakeEmbeddings()
+    settings = load_settings(data_dir=tmp_path_factory.mktemp("fake-index"), corpus_dir=CORPUS)
+    settings = settings.model_copy(update={"chroma_url": None, "auth": None, "llm_base_url": None})
+    run_ingest(settings, embeddings=embeddings, show_progress=False)
+    return settings, embeddings

@@ -25,6 +25,9 @@ KEYS = {
     "ask",
     "cold_start_seconds",
     "http_ask",
+    "routes",
+    "workers",
+    "server",
     "scaling",
     "peak_rss_mb",
     "seconds_total",
@@ -35,7 +38,9 @@ KEYS = {
 
 def test_bench_json_has_the_documented_keys(tmp_path: Path, fake_embeddings) -> None:
     settings = load_settings()
-    plan = BenchPlan(factors=(1, 2), asks=3, http_calls=0, cold_runs=0, scale_asks=2, chunk_sizes_mb=(0.01, 0.04))
+    plan = BenchPlan(
+        factors=(1, 2), asks=3, http_calls=0, cold_runs=0, scale_asks=2, chunk_sizes_mb=(0.01, 0.04), load_questions=0
+    )
     lines: list[str] = []
     result = run_bench(settings, tmp_path / "out", plan=plan, embeddings=fake_embeddings, echo=lines.append)
     written = json.loads((tmp_path / "out" / "bench.json").read_text(encoding="utf-8"))
@@ -45,6 +50,7 @@ def test_bench_json_has_the_documented_keys(tmp_path: Path, fake_embeddings) -> 
     assert written["ingest"]["chunks"] > 150 and written["ingest"]["chunks_per_second"] > 0
     assert written["ingest"]["reingest_seconds"] >= 0 and written["ask"]["n"] == 3
     assert written["http_ask"]["p95_ms"] is None and written["http_ask"]["reason"] == "skipped"
+    assert written["routes"] == {"reason": "skipped"} and written["workers"] == {"reason": "skipped"}
     points = written["scaling"]["points"]
     assert [p["factor"] for p in points] == [1, 2] and points[1]["chunks"] == 2 * points[0]["chunks"]
     assert points[1]["added"] == points[0]["chunks"]  # each step embeds only the new copies
@@ -69,7 +75,9 @@ def test_generated_text_has_the_size_and_shape_asked() -> None:
 
 
 def test_quick_plan_skips_scaling_steps_past_its_budget(tmp_path: Path, fake_embeddings) -> None:
-    plan = BenchPlan(factors=(1, 50), asks=1, http_calls=0, cold_runs=0, scale_asks=1, budget_seconds=1)
+    plan = BenchPlan(
+        factors=(1, 50), asks=1, http_calls=0, cold_runs=0, scale_asks=1, budget_seconds=1, load_questions=0
+    )
     result = run_bench(load_settings(), tmp_path, plan=plan, embeddings=fake_embeddings, echo=lambda _: None)
     assert result["scaling"]["skipped_factors"] == [1, 50] and result["scaling"]["points"] == []
     assert BenchPlan.quick().budget_seconds < 300

@@ -1,7 +1,8 @@
 """The real app in a real browser: Debian's Chromium driven by Playwright, the bundled model, a fresh index.
 
 Skipped when Chromium is missing, unless HQBOT_REQUIRE_BROWSER=1 (CI), where that is a failure.
-Set HQBOT_SCREENSHOT=PATH to also save the screenshot of the answered question there (docs/screenshot.png).
+Set HQBOT_SCREENSHOT=PATH to also save the screenshot of the answered question there (docs/screenshot.png), and
+HQBOT_PHONE_SCREENSHOT=PATH for the phone's (docs/phone.png).
 """
 
 from __future__ import annotations
@@ -66,15 +67,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Sett
             mp.delenv(name, raising=False)
         settings = load_settings(host="127.0.0.1", port=_free_port())
         run_ingest(settings, show_progress=False)
-        app = launch(settings, block=False)
+        server = launch(settings, block=False)
         try:
             yield f"http://127.0.0.1:{settings.port}/", settings
         finally:
-            app.close()
+            server.close()
 
 
-@pytest.fixture
-def page(server: tuple[str, Settings]) -> Iterator[Any]:
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+
+
+def _page(server: tuple[str, Settings], device: dict[str, Any]) -> Iterator[Any]:
     """A Chromium page on the app, once the bot is ready."""
     if not CHROMIUM.exists():
         _need(f"{CHROMIUM} is missing: apt-get install -y chromium")
@@ -84,13 +88,23 @@ def page(server: tuple[str, Settings]) -> Iterator[Any]:
         _need("the playwright package is missing: pip install -e '.[dev]'")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page = browser.new_page(**device)
         page.set_default_timeout(TIMEOUT_MS)
         page.goto(server[0])
         page.wait_for_selector("#hq-question textarea")
         page.wait_for_selector(".hq-banner", state="detached", timeout=120_000)  # loading notice gone: ready
         yield page
         browser.close()
+
+
+@pytest.fixture
+def page(server: tuple[str, Settings]) -> Iterator[Any]:
+    yield from _page(server, DESKTOP)
+
+
+@pytest.fixture
+def phone(server: tuple[str, Settings]) -> Iterator[Any]:
+    yield from _page(server, PHONE)
 
 
 REPLY = "#hq-chat .message.bot:not(.pending)"  # Gradio shows a pending bubble while the bot works
@@ -191,6 +205,55 @@ def test_chat_in_a_real_browser(page: Any, server: tuple[str, Settings], tmp_pat
     page.wait_for_function("() => document.querySelectorAll('#hq-chat .message').length === 0")
     assert "Ask a question" in evidence.inner_text()
     print(f"browser steps: {time.perf_counter() - started:.1f}s")
+
+
+def _box(page: Any, selector: str) -> dict[str, float]:
+    box = page.locator(selector).last.bounding_box()
+    assert box is not None, f"{selector} is not shown"
+    return box
+
+
+def test_phone_layout(phone: Any, tmp_path: Path) -> None:
+    height = PHONE["viewport"]["height"]
+    # The first screen holds the question box and the Ask button: no scrolling needed.
+    assert phone.evaluate("window.scrollY") == 0
+    for selector in ("#hq-question textarea", "#hq-ask"):
+        box = _box(phone, selector)
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height, (selector, box)
+    assert not phone.locator("#hq-evidence").is_visible()  # no panel ~1,000 px below the answers
+
+    _ask(phone, TARGETS)
+    assert "[1]" in _last_reply(phone)
+    details = phone.locator(f"{REPLY} details.hq-more").last
+    summary = details.locator("summary")
+    assert summary.is_visible() and details.get_attribute("open") is None  # collapsed by default
+    assert not details.locator(".hq-evidence").is_visible()
+    # Open it with a tap where the summary is: the evidence appears right under the answer.
+    summary.scroll_into_view_if_needed()
+    tap = summary.bounding_box()
+    point = [tap["x"] + 20, tap["y"] + tap["height"] / 2]
+    assert phone.evaluate("([x, y]) => document.elementFromPoint(x, y).tagName", point) == "SUMMARY"
+    phone.mouse.click(*point)
+    evidence = details.locator(".hq-evidence")
+    evidence.wait_for(state="visible")
+    shown, answer = evidence.bounding_box(), phone.locator(REPLY).last.bounding_box()
+    assert 0 <= shown["y"] - (tap["y"] + tap["height"]) < 24  # beneath the summary, inside the answer
+    assert answer["x"] <= shown["x"] and shown["x"] + shown["width"] <= answer["x"] + answer["width"] + 1
+    assert evidence.locator("mark").count() >= 1 and "规模目标" in evidence.inner_text()
+
+    # Touch targets: every button and the evidence toggle at least 40 x 40 px.
+    targets = phone.locator("#hq-chat button, #hq-ask, #hq-clear, #hq-chat summary, .gallery-item")
+    sizes = [(t.get_attribute("aria-label") or t.inner_text()[:20], t.bounding_box()) for t in targets.all()]
+    sizes = [(name, box) for name, box in sizes if box and box["width"] and box["height"]]  # shown ones
+    assert len(sizes) >= 8
+    assert all(box["width"] >= 40 and box["height"] >= 40 for _, box in sizes), sizes
+
+    summary.scroll_into_view_if_needed()
+    shot = tmp_path / "phone.png"
+    phone.screenshot(path=str(shot))
+    if target := os.environ.get("HQBOT_PHONE_SCREENSHOT"):
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shot, target)
 
 
 def test_ask_api_over_http(server: tuple[str, Settings]) -> None:

@@ -42,7 +42,7 @@ def _small_corpus(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def served(tmp_path: Path, request) -> Iterator[tuple[str, Settings]]:
-    """The real app through `bot.web.launch` (as `hqbot serve` runs it) on a free loopback port."""
+    """The real app through `bot.web.launch` (as `hqbot serve` runs it, in one process) on a free loopback port."""
     from bot.web import launch
 
     auth = getattr(request, "param", None)
@@ -93,10 +93,20 @@ def test_login_is_enforced_and_never_echoed(capfd, caplog, served) -> None:
         assert http.get("/gradio_api/file=/etc/passwd").status_code == 401
         assert http.post("/gradio_api/call/ask", json={"data": ["北虹桥"]}).status_code == 401
         assert http.post("/gradio_api/upload", files={"files": ("x.txt", b"x")}).status_code == 401
+        assert http.post("/gradio_api/cancel", json={"session_hash": "x", "fn_index": 0}).status_code == 401
+        assert http.post("/gradio_api/reset", json={"event_id": "x"}).status_code == 401
+        assert http.post("/api/ask", json={"question": "北虹桥"}).status_code == 401
+        assert http.get("/", headers={"accept": "text/html"}).headers["location"] == "/login?next=/"
         login = http.post("/login", data={"username": "alice", "password": "wrong"})
         assert login.status_code in (400, 401) and PASSWORD not in login.text
         assert http.post("/login", data={"username": "alice", "password": PASSWORD}).status_code == 200
         assert http.get("/config").status_code == 200
+        assert http.post("/gradio_api/call/submit", json={"data": ["北虹桥", None]}).status_code == 404
+        assert http.post("/gradio_api/call/like", json={"data": []}).status_code == 404
+        for _ in range(5):
+            http.post("/login", data={"username": "alice", "password": "wrong"})
+        locked = http.post("/login", data={"username": "alice", "password": PASSWORD})
+        assert locked.status_code == 429 and "Too many failed logins" in locked.json()["error"]
     out, err = capfd.readouterr()
     assert "Login required (1 user(s)" in out
     assert PASSWORD not in out + err + caplog.text

@@ -138,11 +138,11 @@ def test_server_down_then_back_same_assistant(server: ChromaServer, fake_embeddi
 
 
 def test_web_handlers_say_so_and_recover(server: ChromaServer, fake_embeddings) -> None:
-    from bot.web import WebBot
+    from bot.web.chat import WebBot
 
     settings = load_settings(chroma_url=server.url, chroma_timeout=2)
     run_ingest(settings, embeddings=fake_embeddings, show_progress=False)
-    web = WebBot(settings, assistant=Assistant(settings, embeddings=fake_embeddings))
+    web = WebBot(settings, Assistant(settings, embeddings=fake_embeddings), embeddings=fake_embeddings)
     assert "汽车新势力" in web.ask_json(QUESTION)["answer"]
     server.stop()
     started = time.monotonic()
@@ -254,17 +254,18 @@ def test_cli_through_the_server_with_the_real_model(server: ChromaServer, tmp_pa
 
 def test_app_started_while_the_server_is_down_recovers(server: ChromaServer, fake_embeddings, monkeypatch) -> None:
     import ingest.embed
-    from bot import web
+    from bot.web.chat import WebBot
+    from bot.web.live import LiveAssistant
 
     monkeypatch.setattr(ingest.embed, "load_embeddings", lambda name=None: fake_embeddings)
-    monkeypatch.setattr(web, "RETRY_SECONDS", 0.0)
+    monkeypatch.setattr(LiveAssistant, "RETRY_SECONDS", 0.0)
     settings = load_settings(chroma_url=server.url, chroma_timeout=2)
     run_ingest(settings, embeddings=fake_embeddings, show_progress=False)
     server.stop()
-    bot = web.WebBot(settings)
-    bot.load()  # what the background thread does at start-up
-    assert bot.state == "error" and "Chroma server" in bot.message
+    bot = WebBot(settings)
+    bot.live.load()  # what the background thread does at start-up
+    assert bot.live.state == "error" and "Chroma server" in bot.live.message
     assert set(bot.ask_json(QUESTION)) == {"error"}
     server.start()
     assert "汽车新势力" in bot.ask_json(QUESTION)["answer"]  # no restart needed
-    assert bot.state == "ready"
+    assert bot.live.state == "ready"

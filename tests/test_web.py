@@ -1,4 +1,4 @@
-"""The web app's chat handler, evidence rendering, feedback log and login parsing, as plain functions (no server)."""
+"""The chat page's handlers, its conversation state and evidence rendering, as plain functions (no server)."""
 
 from __future__ import annotations
 
@@ -13,15 +13,27 @@ import gradio as gr
 import pytest
 
 import ingest.embed
-from bot import web
 from bot.assistant import Assistant
-from bot.errors import ConfigError, StoreUnavailableError
-from bot.render import CLOSEST, EMPTY_EVIDENCE, answer_markdown, evidence_html, highlight, user_markdown
+from bot.errors import StoreUnavailableError
 from bot.settings import Settings, load_settings
 from bot.types import Answer
-from bot.web import CONCURRENCY, FAILED, MARKUP, NOT_READY, Chat, WebBot, build_app, parse_auth
-from ingest.pipeline import run_ingest
-from tests.conftest import CORPUS, FakeEmbeddings
+from bot.web import live as live_module
+from bot.web.app import build_app
+from bot.web.chat import FAILED, MARKUP, NOT_AN_ANSWER, WebBot
+from bot.web.limits import CONCURRENCY
+from bot.web.live import NOT_READY, LiveAssistant
+from bot.web.render import (
+    CLOSEST,
+    EMPTY_EVIDENCE,
+    answer_markdown,
+    evidence_html,
+    evidence_in,
+    highlight,
+    user_markdown,
+)
+from bot.web.session import Chat
+from evals.candidates import from_feedback
+from tests.conftest import FakeEmbeddings
 
 ZH = "北虹桥片区重点发展哪些产业？"
 EN = "Which zone focuses on new energy vehicles?"
@@ -29,31 +41,30 @@ UNANSWERABLE = "What are office rents like in the Hongqiao CBD?"
 
 
 @pytest.fixture(scope="module")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    """One real index (deterministic fake embeddings) and one Assistant for the whole module."""
-    data = tmp_path_factory.mktemp("web") / "data"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("HQBOT_DATA_DIR", str(data))
-        mp.setenv("HQBOT_CORPUS_DIR", str(CORPUS))
-        for name in ("HQBOT_CHROMA_URL", "HQBOT_EMBEDDINGS", "HQBOT_LLM_BASE_URL", "HQBOT_LLM_MODEL"):
-            mp.delenv(name, raising=False)
-        embeddings = FakeEmbeddings()
-        run_ingest(load_settings(), embeddings=embeddings, show_progress=False)
-        yield Assistant(load_settings(), embeddings=embeddings)
+def assistant(fake_index) -> Iterator[Assistant]:
+    """One Assistant over the session's fake-model index for the whole module."""
+    settings, embeddings = fake_index
+    yield Assistant(settings, embeddings=embeddings)
 
 
 @pytest.fixture
-def bot(assistant: Assistant) -> WebBot:
-    """The app's shared state with this test's settings (its own data dir and feedback log)."""
-    return WebBot(load_settings(), assistant=assistant)
+def bot(assistant: Assistant, fake_index) -> WebBot:
+    """The app's shared state: this test's settings (its own data dir and feedback log) over the module's index."""
+    index_settings, embeddings = fake_index
+    return WebBot(load_settings(), live=LiveAssistant(index_settings, assistant, embeddings=embeddings))
 
 
 def _reply(chat: Chat) -> str:
     return chat.messages[-1]["content"]
 
 
+def _text(reply: str) -> str:
+    """A reply without the evidence folded beneath it."""
+    return reply.split('\n\n<details class="hq-more">', 1)[0]
+
+
 def _log(bot: WebBot) -> list[dict]:
-    return [json.loads(line) for line in bot.settings.feedback_log.read_text(encoding="utf-8").splitlines()]
+    return [json.loads(line) for line in bot.settings.feedback_log.read_text(encoding="utf-8").split("\n") if line]
 
 
 # --- answers and their evidence ---------------------------------------------------------------
@@ -62,15 +73,25 @@ def _log(bot: WebBot) -> list[dict]:
 def test_cited_answer_shows_markers_and_highlights_exactly_the_quote(bot: WebBot) -> None:
     chat, evidence = bot.respond(ZH)
     assert [m["role"] for m in chat.messages] == ["user", "assistant"]
-    assert "[1]" in _reply(chat)
+    assert "[1]" in _text(_reply(chat))
     answer = bot.assistant.ask(ZH)
     citation = answer.citations[0]
     marked = re.findall(r"<mark>(.*?)</mark>", evidence, flags=re.S)
-    assert html.escape(citation.quote) in marked
+    assert html.escape(citation.quote).replace("\n", "&#10;") in marked
     assert "[1]" in evidence and html.escape(citation.section) in evidence and html.escape(citation.title) in evidence
     # The passage around the mark is the chunk text, escaped; nothing else was inserted.
     card = evidence.split('<div class="hq-text">', 1)[1].split("</div>", 1)[0]
-    assert card.replace("<mark>", "").replace("</mark>", "") == html.escape(citation.text)
+    assert card.replace("<mark>", "").replace("</mark>", "") == html.escape(citation.text).replace("\n", "&#10;")
+
+
+def test_each_answer_carries_its_evidence_folded_beneath_it(bot: WebBot) -> None:
+    chat, evidence = bot.respond(ZH)
+    reply = _reply(chat)
+    assert evidence_in(reply) == evidence and "<summary>Evidence · 原文依据</summary>" in reply
+    assert "\n\n" not in reply.split("<details", 1)[1]  # one HTML block: markdown leaves it whole
+    chat, refusal = bot.respond(UNANSWERABLE, chat)
+    assert evidence_in(_reply(chat)) == refusal and CLOSEST in _reply(chat).split("<summary>", 1)[1]
+    assert evidence_in(chat.messages[0]["content"]) is None  # the question
 
 
 def test_highlight_escapes_the_passage_and_marks_each_quote_once() -> None:
@@ -87,7 +108,7 @@ def test_english_questions_show_english_labels(bot: WebBot) -> None:
     assert "North Hongqiao Zone" in evidence
     assert "Hongqiao International CBD Industrial Development Plan" in evidence  # the document's English title
     assert 'class="hq-terms"' in evidence and "North Hongqiao Zone" in evidence
-    assert "<mark>" in evidence and "North Hongqiao" in _reply(chat)
+    assert "<mark>" in evidence and "North Hongqiao" in _text(_reply(chat))
     _, zh_evidence = bot.respond(ZH)
     assert "(North Hongqiao Zone)" not in zh_evidence and "hq-terms" not in zh_evidence
 
@@ -110,15 +131,25 @@ def test_follow_up_uses_the_conversation(bot: WebBot) -> None:
     chat, _ = bot.respond(ZH)
     chat, evidence = bot.respond("那南虹桥呢？", chat)
     assert len(chat.history) == 4 and chat.history[0] == {"role": "user", "content": ZH}
-    entry = chat.answers[3]
+    entry = chat.turn_at(3).entry
     assert entry["resolved_question"] != "那南虹桥呢？" and "南虹桥" in entry["resolved_question"]
     assert "Read as" in evidence and "南虹桥片区" in evidence
+
+
+def test_the_conversation_lives_on_the_page_so_any_process_answers_the_next_turn(bot: WebBot, fake_index) -> None:
+    chat, _ = bot.respond(ZH)
+    state = json.loads(json.dumps(chat.to_state()))  # what the page holds and sends back
+    index_settings, embeddings = fake_index
+    other = WebBot(bot.settings, live=LiveAssistant(index_settings, bot.assistant, embeddings=embeddings))
+    follow, _ = other.respond("那南虹桥呢？", Chat.from_state(state, bot.settings.history_turns))
+    assert "南虹桥" in follow.turn_at(3).entry["resolved_question"] and len(follow.history) == 4
+    assert Chat.from_state(follow.to_state(), 10) == follow
 
 
 def test_clicking_an_earlier_message_shows_its_evidence(bot: WebBot) -> None:
     chat, first = bot.respond(ZH)
     chat, second = bot.respond(UNANSWERABLE, chat)
-    assert bot.evidence_for(chat, 1) == first and bot.evidence_for(chat, 2) == second
+    assert bot.evidence_for(chat, 1) == first and bot.evidence_for(chat, 3) == second
     assert bot.evidence_for(chat, 0) == first  # the question leads to its answer
     assert bot.evidence_for(chat, 99) == EMPTY_EVIDENCE
 
@@ -132,7 +163,7 @@ def test_markup_in_a_question_is_escaped_and_refused(bot: WebBot) -> None:
     shown = chat.messages[0]["content"]
     assert "<" not in shown and ">" not in shown and "&lt;script&gt;" in shown
     assert MARKUP in _reply(chat) and evidence == EMPTY_EVIDENCE
-    assert chat.history == [] and chat.answers == {}
+    assert chat.history == [] and chat.turns == []
 
 
 def test_user_text_cannot_format_or_link() -> None:
@@ -151,9 +182,16 @@ def test_answer_text_is_escaped() -> None:
 
 @pytest.mark.parametrize(
     ("question", "expected"),
-    [("", "The question is empty"), ("   ", "The question is empty"), ("问" * 2001, "the limit is 2,000")],
+    [
+        ("", "The question is empty"),
+        ("   ", "The question is empty"),
+        ("问" * 2001, "the limit is 2,000"),
+        ("北虹桥\u2028片区", "control characters"),
+        ("北虹桥\u2029片区", "control characters"),
+        ("北虹桥\x85片区", "control characters"),
+    ],
 )
-def test_empty_and_overlong_questions_get_one_sentence(bot: WebBot, question: str, expected: str) -> None:
+def test_bad_questions_get_one_sentence(bot: WebBot, question: str, expected: str) -> None:
     chat, evidence = bot.respond(question)
     reply = _reply(chat)
     assert reply.startswith("⚠ ") and expected in reply and reply.count(". ") == 0 and "\n" not in reply
@@ -162,6 +200,7 @@ def test_empty_and_overlong_questions_get_one_sentence(bot: WebBot, question: st
         assert len(chat.messages[0]["content"]) < 400  # a very long question is shown cut short
     else:
         assert [m["role"] for m in chat.messages] == ["assistant"]
+    assert bot.ask_json(question) == {"error": reply[2:].replace("\\", "")}
 
 
 def test_a_failure_inside_the_bot_is_one_sentence_and_the_chat_goes_on(
@@ -187,24 +226,28 @@ def test_a_failure_inside_the_bot_is_one_sentence_and_the_chat_goes_on(
     assert chat.history[0]["content"] == ZH and len(chat.history) == 2  # failed turns are not history
 
 
-def test_api_returns_the_cli_json_or_an_error(bot: WebBot) -> None:
+def test_api_returns_the_cli_json_with_an_answer_id_or_an_error(bot: WebBot) -> None:
     data = bot.ask_json(ZH)
     expected = bot.assistant.ask(ZH).to_json()
-    assert set(data) == set(expected)
+    assert set(data) == set(expected) | {"answer_id"} and len(data["answer_id"]) == 32
     assert data["answer"] == expected["answer"] and data["citations"] == expected["citations"]
     assert data["contexts"] and data["latency_ms"] >= 0
     assert bot.ask_json("") == {"error": "The question is empty: type a question about the plan or the catalogue."}
+    follow = bot.ask_json("那南虹桥呢？", [{"role": "user", "content": ZH}, {"role": "assistant", "content": "…"}])
+    assert "南虹桥" in follow["resolved_question"]
+    assert bot.ask_json(ZH, [{"role": "system", "content": "x"}, "junk"])["answer"] == expected["answer"]
 
 
 def test_before_the_index_is_ready_the_page_says_so() -> None:
     bot = WebBot(load_settings())
-    bot.state, bot.message = "building", "Building the index from the documents (first start only)."
+    bot.live.state, bot.live.message = "building", "Building the index from the documents (first start only)."
     chat, _ = bot.respond(ZH)
     assert NOT_READY in _reply(chat)
     assert bot.ask_json(ZH) == {"error": NOT_READY}
     banner, timer = bot.banner()
     assert "Building the index" in banner["value"] and banner["visible"] and timer["active"]
-    bot.state, bot.message = "error", "The corpus folder /x does not exist: create it or set HQBOT_CORPUS_DIR."
+    missing = "The corpus folder /x does not exist: create it or set HQBOT_CORPUS_DIR."
+    bot.live.state, bot.live.message = "error", missing
     assert "does not exist" in _reply(bot.respond(ZH)[0])
     assert bot.banner()[1]["active"] is False
 
@@ -216,23 +259,23 @@ def test_load_builds_a_missing_index_then_answers(
     monkeypatch.setattr(ingest.embed, "load_embeddings", lambda name=None: fake)
     fresh = WebBot(load_settings())
     seen: list[str] = []
-    original = web.ensure_index
+    original = live_module.ensure_index
 
     def watching(settings: Settings, embeddings: object = None) -> str:
         seen.append(fresh.banner()[0]["value"])  # what the page says while the index is built
         return original(settings, embeddings)
 
-    monkeypatch.setattr(web, "ensure_index", watching)
-    fresh.load()
-    assert fresh.state == "ready" and "Building the index" in seen[0]
+    monkeypatch.setattr(live_module, "ensure_index", watching)
+    fresh.live.load()
+    assert fresh.live.state == "ready" and "Building the index" in seen[0]
     assert "building the index" in capsys.readouterr().out
     assert (isolated_env / "chroma").is_dir() and "[1]" in _reply(fresh.respond(ZH)[0])
 
 
-# --- feedback ---------------------------------------------------------------------------------
+# --- bounded state and feedback ----------------------------------------------------------------
 
 
-def test_feedback_appends_one_json_line_per_click(bot: WebBot, isolated_env: Path) -> None:
+def test_feedback_writes_one_json_line_per_rating(bot: WebBot, isolated_env: Path) -> None:
     chat, _ = bot.respond(ZH)
     assert not isolated_env.exists()  # nothing is written until there is feedback
     note = bot.feedback(chat, 1, False, "  Should list the zone's platforms.  ")
@@ -241,6 +284,7 @@ def test_feedback_appends_one_json_line_per_click(bot: WebBot, isolated_env: Pat
     assert line["verdict"] == "down" and line["comment"] == "Should list the zone's platforms."
     assert line["question"] == ZH and line["lang"] == "zh" and line["abstained"] is False
     assert line["answer"] == bot.assistant.ask(ZH).text and line["history"] == []
+    assert line["answer_id"] == chat.turn_at(1).answer_id
     assert line["citations"] and set(line["citations"][0]) == {"chunk_id", "section", "quote"}
     assert datetime.fromisoformat(line["time"]).tzinfo is not None
 
@@ -253,49 +297,81 @@ def test_feedback_appends_one_json_line_per_click(bot: WebBot, isolated_env: Pat
     assert not {"password", "auth", "user"} & set(second)
 
 
+def test_one_rating_per_answer_a_repeat_replaces_it(bot: WebBot, tmp_path: Path) -> None:
+    chat, _ = bot.respond(ZH)
+    chat, _ = bot.respond(UNANSWERABLE, chat)
+    for _ in range(20):  # a flood of the same click writes one line
+        bot.feedback(chat, 1, False, "wrong zone")
+    assert bot.feedback(chat, 1, False, "wrong zone") == "Already recorded."
+    assert bot.feedback(chat, 1, True, "").startswith("Thanks: your thumbs-up replaced your earlier rating")
+    bot.feedback(chat, 3, False)
+    assert bot.feedback(chat, 3, "") == "Your rating was taken back."
+    lines = _log(bot)
+    assert [ln["verdict"] for ln in lines] == ["down", "up", "down", "none"]
+    first, second = chat.turn_at(1).answer_id, chat.turn_at(3).answer_id
+    assert [ln["answer_id"] for ln in lines] == [first, first, second, second] and first != second
+    out = tmp_path / "candidates.jsonl"
+    assert from_feedback(bot.settings.feedback_log, out) == 0  # each answer counts once, by its last rating
+    bot.feedback(chat, 1, False, "after all")
+    assert from_feedback(bot.settings.feedback_log, out) == 1
+    assert json.loads(out.read_text(encoding="utf-8"))["feedback"]["comment"] == "after all"
+
+
 def test_feedback_only_on_answers_and_real_votes(bot: WebBot) -> None:
     chat, _ = bot.respond("")
-    assert bot.feedback(chat, 0, False) == "Feedback applies to answers only."
+    assert bot.feedback(chat, 0, False) == NOT_AN_ANSWER
     chat, _ = bot.respond(ZH, chat)
-    assert bot.feedback(chat, 2, "") == "" and bot.feedback(None, 2, True) == "Feedback applies to answers only."
+    assert bot.feedback(chat, 2, "") == "" and bot.feedback(None, 2, True) == NOT_AN_ANSWER
+    assert bot.feedback(chat, 1, True) == NOT_AN_ANSWER  # the question, not the answer
     assert not bot.settings.feedback_log.exists()
 
 
-# --- the app and logins -----------------------------------------------------------------------
+def test_a_long_conversation_keeps_only_its_last_turns(bot: WebBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    bot.settings = load_settings(history_turns=3)
+    chat = None
+    for i in range(40):
+        chat, _ = bot.respond(ZH if i % 2 else EN, chat)
+        chat, _ = bot.respond("", chat)  # an error notice between the turns
+    assert len(chat.turns) == 3 and len(chat.history) == 6 and len(chat.messages) <= 12
+    assert chat.messages[0]["role"] == "user" and all(chat.messages[t.at]["role"] == "assistant" for t in chat.turns)
+    last = chat.turns[-1]
+    bot.feedback(chat, last.at, False, "long session")
+    [line] = _log(bot)
+    assert len(line["history"]) == 4  # the two turns before it
+    sizes = []
+    for _ in range(5):
+        chat, _ = bot.respond(ZH, chat)
+        sizes.append(len(json.dumps(chat.to_state(), ensure_ascii=False)))
+    assert max(sizes) < 2 * min(sizes)  # the page's state does not grow with the conversation
+    seen: list[int] = []
+    monkeypatch.setattr(bot.live, "ask", lambda q, history=None, lang="auto": seen.append(len(history)) or 1 / 0)
+    bot.respond(ZH, chat)
+    assert seen == [6]  # the bot reads at most the last three turns
 
 
-def test_build_app_has_the_ask_endpoint_and_a_bounded_queue(bot: WebBot) -> None:
+def test_state_from_the_page_is_checked(bot: WebBot) -> None:
+    chat, _ = bot.respond(ZH)
+    state = chat.to_state()
+    assert Chat.from_state(None, 10) == Chat() and Chat.from_state({"v": 99}, 10) == Chat()
+    assert Chat.from_state({**state, "messages": [{"role": "system", "content": "x"}]}, 10) == Chat()
+    forged = {**state, "turns": [*state["turns"], {"at": 0, "id": "x", "entry": {}}, {"at": 1, "id": "y" * 99}]}
+    assert Chat.from_state(forged, 10).turns == chat.turns
+    huge = {**state, "messages": [*state["messages"], {"role": "user", "content": "x" * 200_000}]}
+    assert Chat.from_state(huge, 10) == Chat()
+    bad_entry = json.loads(json.dumps(state))
+    bad_entry["turns"][0]["entry"]["abstained"] = "no"
+    assert Chat.from_state(bad_entry, 10).turns == []
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+
+def test_build_app_has_one_public_queued_endpoint_and_plain_http_chat_events(bot: WebBot) -> None:
     app = build_app(bot.settings, bot)
     assert isinstance(app, gr.Blocks)
-    assert "ask" in {fn.api_name for fn in app.fns.values()}
+    fns = list(app.fns.values())
+    assert [fn.api_name for fn in fns if fn.api_visibility == "public"] == ["ask"]
+    assert all(not fn.queue for fn in fns if fn.api_name != "ask" and fn.fn is not None)
+    assert next(fn for fn in fns if fn.api_name == "ask").queue
     assert app._queue.default_concurrency_limit == CONCURRENCY
-
-
-def test_auth_pairs_and_file(tmp_path: Path) -> None:
-    assert parse_auth(None) is None and parse_auth("  ") is None
-    assert parse_auth("alice:s3cret, bob:pa:ss") == [("alice", "s3cret"), ("bob", "pa:ss")]
-    users = tmp_path / "users.txt"
-    users.write_text("# staff logins\nalice:one\n\n bob : two\n", encoding="utf-8")
-    assert parse_auth(str(users)) == [("alice", "one"), ("bob", "two")]
-
-
-@pytest.mark.parametrize(
-    ("spec", "where"),
-    [
-        ("alice:secret,bobsecret", "Entry 2 of HQBOT_AUTH"),
-        ("alice:", "Entry 1"),
-        (":secret", "Entry 1"),
-        ("/no/file", ""),
-    ],
-)
-def test_bad_auth_is_a_config_error_without_the_password(spec: str, where: str) -> None:
-    with pytest.raises(ConfigError) as err:
-        parse_auth(spec)
-    assert where in str(err.value) and "secret" not in str(err.value)
-
-
-def test_bad_auth_file_line_names_the_line(tmp_path: Path) -> None:
-    users = tmp_path / "users.txt"
-    users.write_text("alice:one\nbobtwo\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="Line 2 of"):
-        parse_auth(str(users))
+    assert not any(isinstance(block, gr.State) for block in app.blocks.values())  # nothing kept per session

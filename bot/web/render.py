@@ -129,7 +129,23 @@ def evidence_html(
         rows = "".join(f"<tr><td>{esc(zh)}</td><td>{esc(en)}</td></tr>" for zh, en in answer.terms)
         parts.append(f'<table class="hq-terms"><caption>Key terms 术语</caption>{rows}</table>')
     parts.append("</div>")
-    return "".join(parts)
+    return "".join(parts).replace("\n", "&#10;")  # one line: it also sits inside a markdown chat message
+
+
+def with_evidence(reply: str, evidence: str, answer: Answer) -> str:
+    """An answer's chat message: the reply, then its evidence folded beneath it (opened on narrow screens, where
+    the evidence panel is not beside the chat)."""
+    label = CLOSEST + " · 最接近的段落" if answer.abstained else "Evidence · 原文依据"
+    return f'{reply}\n\n<details class="hq-more"><summary>{esc(label)}</summary>{evidence}</details>'
+
+
+def evidence_in(message: str) -> str | None:
+    """The evidence folded into an answer's chat message, or None for other messages."""
+    start = message.rfind('<details class="hq-more">')
+    if start < 0:
+        return None
+    body = message[start:].split("</summary>", 1)[-1]
+    return body.removesuffix("</details>")
 
 
 def _refusal(answer: Answer, titles_en: dict[str, str], section_en: Callable[[str], str] | None) -> str:
@@ -185,4 +201,25 @@ CSS = """
 .hq-banner { border-radius: 8px; padding: 0.6rem 0.8rem; font-weight: 600; }
 .hq-building { background: #eff6ff; border: 1px solid #93c5fd; color: #1e3a8a; }
 .hq-error { background: #fef2f2; border: 1px solid #fca5a5; color: #7f1d1d; }
+.hq-more { margin-top: 0.6rem; }
+.hq-more > summary { cursor: pointer; min-height: 44px; display: flex; align-items: center; font-weight: 600;
+  color: #2563eb; }
+.hq-more .hq-evidence { margin-top: 0.3rem; }
+#hq-chat button[aria-label="Clear"] { display: none; }  /* the page's own Clear button does it */
+/* Desktop: the evidence panel sits beside the chat, so the copy folded under each answer stays hidden. */
+@media (min-width: 768px) { .hq-more { display: none; } }
+/* Phone: a short title, the question box on the first screen, evidence under each answer, 44 px touch targets
+(Gradio scopes this CSS to the app's content; HEAD below narrows the page margins around it). */
+@media (max-width: 767px) {
+  .hq-intro p { display: none; }
+  .hq-intro h1 { font-size: 1.1rem; line-height: 1.35; margin: 0 0 0.2rem; }
+  #hq-evidence-col { display: none !important; }
+  #hq-chat { height: 52vh !important; min-height: 260px; }
+  #hq-chat button, #hq-ask, #hq-clear, .gallery-item, footer a { min-width: 44px; min-height: 44px; }
+  #hq-chat .message-buttons, #hq-chat .icon-button-wrapper { gap: 6px; }
+  footer a { display: inline-flex; align-items: center; }
+}
 """
+
+#: Unscoped page style (in <head>): narrow margins on a phone.
+HEAD = "<style>@media (max-width: 767px) { .gradio-container .main.app { padding: 8px 8px !important; } }</style>"
