@@ -21,10 +21,12 @@ class TradeOff:
 
     value: float
     answerable: int
-    false_abstain: int
+    false_abstain: int  # answerable questions refused outright
     unanswerable: int
-    answered_unanswerable: int
+    answered_unanswerable: int  # unanswerable questions answered as if the documents covered them
     fact_in_answer: float
+    partial_answerable: int = 0  # answerable questions answered with a part marked not stated
+    partial_unanswerable: int = 0  # unanswerable questions answered with what the documents do say, marked
 
     @property
     def false_abstain_rate(self) -> float:
@@ -43,16 +45,23 @@ def sweep(assistant: Any, items: list[EvalItem], parameter: str, values: list[fl
     rows = []
     for value in values:
         trial = assistant.with_config(**{parameter: value})
-        refused = answered = found = 0
+        refused = answered = found = partial = marked = 0
         for item in items:
             answer = trial.ask(item.question, item.history)
+            open_part = any(p.status == "not_stated" for p in answer.parts)
             if item.answerable:
                 refused += answer.abstained
+                partial += (not answer.abstained) and open_part
                 found += (not answer.abstained) and facts_in(item.must_include, answer.text)
             else:
-                answered += not answer.abstained
+                answered += (not answer.abstained) and not open_part
+                marked += (not answer.abstained) and open_part
         n_ans = sum(i.answerable for i in items)
-        rows.append(TradeOff(value, n_ans, refused, len(items) - n_ans, answered, found / n_ans if n_ans else 0.0))
+        rows.append(
+            TradeOff(
+                value, n_ans, refused, len(items) - n_ans, answered, found / n_ans if n_ans else 0.0, partial, marked
+            )
+        )
     return rows
 
 
@@ -62,11 +71,15 @@ def load_sets(paths: list[Path]) -> list[EvalItem]:
 
 def table(rows: list[TradeOff], parameter: str, current: float) -> str:
     """The trade-off as a terminal table; the value in use is marked."""
-    lines = [f"{parameter:>10}  answerable refused  unanswerable answered  fact_in_answer"]
+    lines = [
+        f"{parameter:>10}  answerable refused  answerable partial  unanswerable as covered  unanswerable partial"
+        "  fact_in_answer"
+    ]
     for r in rows:
         mark = "  <- in use" if abs(r.value - current) < 1e-9 else ""
         lines.append(
             f"{r.value:>10g}  {r.false_abstain:>4}/{r.answerable:<4} {r.false_abstain_rate:6.1%}"
-            f"  {r.answered_unanswerable:>6}/{r.unanswerable:<6}        {r.fact_in_answer:6.3f}{mark}"
+            f"  {r.partial_answerable:>8}/{r.answerable:<8}  {r.answered_unanswerable:>10}/{r.unanswerable:<12}"
+            f"  {r.partial_unanswerable:>9}/{r.unanswerable:<10}  {r.fact_in_answer:6.3f}{mark}"
         )
     return "\n".join(lines)

@@ -88,7 +88,7 @@ def one_sentence(message: str) -> bool:
 def test_ingest_and_answer_through_the_server(server: ChromaServer, fake_embeddings) -> None:
     settings = load_settings(chroma_url=server.url)
     first = run_ingest(settings, embeddings=fake_embeddings, show_progress=False)
-    assert first.added == first.chunks > 150
+    assert first.added == first.records == 2 * first.chunks and first.chunks > 150  # each chunk and its English
     again = run_ingest(settings, embeddings=fake_embeddings, show_progress=False)
     assert (again.added, again.removed, again.chunks) == (0, 0, first.chunks)
     answer = Assistant(settings, embeddings=fake_embeddings).ask(QUESTION)
@@ -161,7 +161,7 @@ def test_index_rebuilt_on_a_new_server_is_picked_up(server: ChromaServer, tmp_pa
     settings = load_settings(chroma_url=server.url, chroma_timeout=2)
     run_ingest(settings, embeddings=fake_embeddings, show_progress=False)
     assistant = Assistant(settings, embeddings=fake_embeddings)
-    old = assistant.collection.name
+    old = assistant.engine.retriever.collection.name
     server.stop()
     with pytest.raises(StoreUnavailableError):
         assistant.ask(QUESTION)
@@ -169,7 +169,7 @@ def test_index_rebuilt_on_a_new_server_is_picked_up(server: ChromaServer, tmp_pa
     try:
         run_ingest(settings, embeddings=fake_embeddings, show_progress=False)
         assert not assistant.ask(QUESTION).abstained  # reopened: the old collection id no longer exists
-        assert assistant.collection.name != old
+        assert assistant.engine.retriever.collection.name != old
     finally:
         replacement.stop()
 
