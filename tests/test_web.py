@@ -133,7 +133,7 @@ def test_follow_up_uses_the_conversation(bot: WebBot) -> None:
     assert len(chat.history) == 4 and chat.history[0] == {"role": "user", "content": ZH}
     entry = chat.turn_at(3).entry
     assert entry["resolved_question"] != "那南虹桥呢？" and "南虹桥" in entry["resolved_question"]
-    assert "Read as" in evidence and "南虹桥片区" in evidence
+    assert "理解为" in evidence and "南虹桥片区" in evidence  # said in the asker's language
 
 
 def test_the_conversation_lives_on_the_page_so_any_process_answers_the_next_turn(bot: WebBot, fake_index) -> None:
@@ -375,3 +375,16 @@ def test_build_app_has_one_public_queued_endpoint_and_plain_http_chat_events(bot
     assert next(fn for fn in fns if fn.api_name == "ask").queue
     assert app._queue.default_concurrency_limit == CONCURRENCY
     assert not any(isinstance(block, gr.State) for block in app.blocks.values())  # nothing kept per session
+
+
+def test_english_evidence_shows_the_english_beside_the_chinese_and_a_language_can_be_chosen(bot: WebBot) -> None:
+    chat, evidence = bot.respond(EN)
+    assert 'class="hq-pair"' in evidence and 'lang="en"' in evidence and evidence.count("<mark>") >= 2
+    chat, zh_evidence = bot.respond(EN, None, "zh")
+    assert 'class="hq-pair"' not in zh_evidence and _text(_reply(chat)).startswith("根据文件")
+
+
+def test_a_part_the_documents_leave_open_is_an_amber_line_in_the_answer(bot: WebBot) -> None:
+    chat, _ = bot.respond("这份规划由哪个部门印发？办公地址在哪里？")
+    reply = _reply(chat)
+    assert '<span class="hq-open">⚠ ' in reply and "**1. " in reply

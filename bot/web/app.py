@@ -105,6 +105,12 @@ def build_app(
                         elem_id="hq-comment",
                     )
                     clear_btn = gr.Button("Clear 清空", scale=1, min_width=90, elem_id="hq-clear")
+                lang = gr.Radio(
+                    [("Auto", "auto"), ("中文", "zh"), ("English", "en")],
+                    value="auto",
+                    label="Answer language · 回答语言",
+                    elem_id="hq-lang",
+                )
                 note = gr.Markdown(elem_id="hq-note")
                 examples = gr.Examples(
                     EXAMPLES, inputs=question, label="Examples 示例 (click to ask)", api_visibility="private"
@@ -113,8 +119,8 @@ def build_app(
                 gr.Markdown("### Evidence · 原文依据")
                 evidence = gr.HTML(EMPTY_EVIDENCE, elem_id="hq-evidence")
 
-        def submit(text: str, saved: Any) -> tuple[list[dict[str, str]], dict, str, str]:
-            chat, html = bot.respond(text, Chat.from_state(saved, turns))
+        def submit(text: str, saved: Any, language: str = "auto") -> tuple[list[dict[str, str]], dict, str, str]:
+            chat, html = bot.respond(text, Chat.from_state(saved, turns), language)
             return chat.messages, chat.to_state(), html, ""
 
         def clear() -> tuple[list[Any], dict, str, str, str]:
@@ -134,9 +140,9 @@ def build_app(
             return bot.ask_json(question, history, lang)
 
         outputs = [chatbot, state, evidence, question]
-        question.submit(submit, [question, state], outputs, **plain)
-        examples.load_input_event.then(submit, [question, state], outputs, **plain)
-        ask_btn.click(submit, [question, state], outputs, **plain)
+        question.submit(submit, [question, state, lang], outputs, **plain)
+        examples.load_input_event.then(submit, [question, state, lang], outputs, **plain)
+        ask_btn.click(submit, [question, state, lang], outputs, **plain)
         clear_btn.click(clear, None, [chatbot, state, evidence, question, note], **plain)
         chatbot.like(like, [state, comment], [note, comment, state], **plain)
         chatbot.select(select, [state], [evidence], **plain)

@@ -67,15 +67,16 @@ class WebBot:
         return gr.update(value=html, visible=bool(html)), gr.update(active=not settled)
 
     # --- the handlers -------------------------------------------------------------------------
-    def respond(self, question: str, chat: Chat | None = None) -> tuple[Chat, str]:
-        """One chat turn: the question and the reply are appended to the chat; returns it and the evidence HTML."""
+    def respond(self, question: str, chat: Chat | None = None, lang: str = "auto") -> tuple[Chat, str]:
+        """One chat turn: the question and the reply (in `lang`: auto, zh or en) are appended to the chat;
+        returns it and the evidence HTML."""
         chat = chat if chat is not None else Chat()
         text = question if isinstance(question, str) else ""
         if text.strip():
             shown = text if len(text) <= 300 else text[:300] + "…"
             chat.messages.append({"role": "user", "content": user_markdown(shown)})
         try:
-            reply, evidence = self._answer(text, chat)
+            reply, evidence = self._answer(text, chat, lang)
         except HqbotError as exc:
             reply, evidence = notice_markdown(str(exc)), EMPTY_EVIDENCE
         except Exception:
@@ -85,11 +86,11 @@ class WebBot:
         chat.trim(self.settings.history_turns)
         return chat, evidence
 
-    def _answer(self, text: str, chat: Chat) -> tuple[str, str]:
+    def _answer(self, text: str, chat: Chat, lang: str = "auto") -> tuple[str, str]:
         question = check_question(text, self.settings.max_question_chars)
         if has_markup(question):
             raise QuestionError(MARKUP)
-        answer = self.live.ask(question, chat.history)
+        answer = self.live.ask(question, chat.history, lang if lang in ("zh", "en") else "auto")
         evidence = evidence_html(answer, titles_en=self.titles_en, section_en=self.live.section_en)
         entry = answer_entry(answer)
         del entry["history"]  # rebuilt from the conversation when the answer is rated

@@ -40,12 +40,22 @@ def user_markdown(text: str) -> str:
 
 
 def answer_markdown(answer: Answer) -> str:
-    """The bot's reply: the answer with its [n] markers, or a marked notice when the documents do not say."""
-    lines = html.escape(answer.text, quote=False).splitlines()
-    body = "\n".join(_MD_INLINE.sub(r"\\\1", line) for line in lines)
+    """The bot's reply: the answer with its [n] markers (a part the documents leave open as a small amber line),
+    or a marked notice when the documents do not say."""
+    lines = []
+    for line in html.escape(answer.text, quote=False).splitlines():
+        plain = _MD_INLINE.sub(r"\\\1", line)
+        if line.startswith("⚠ ") and not answer.abstained:
+            lines.append(f'<span class="hq-open">{plain}</span>')
+        elif line.startswith("**") and line.endswith("**") and len(line) > 4:  # a part's heading
+            lines.append("**" + _MD_INLINE.sub(r"\\\1", line[2:-2]) + "**")
+        else:
+            lines.append(plain)
+    body = "\n".join(lines)
     if not answer.abstained:
         return body
-    pointer = "见右侧「最接近的段落」（非引用）。" if answer.lang == "zh" else f"See *{CLOSEST}* beside the chat."
+    zh = (answer.answer_lang or answer.lang) == "zh"
+    pointer = "见右侧「最接近的段落」（非引用）。" if zh else f"See *{CLOSEST}* beside the chat."
     return "> ⚠ **" + body.replace("\n", " ") + "**\n>\n> " + pointer
 
 
@@ -108,11 +118,12 @@ def evidence_html(
 ) -> str:
     """The evidence panel: each cited passage with its section path, document and highlighted quote; for a
     refusal, a notice and the closest passages; English labels beside the Chinese names for English questions."""
-    english = answer.lang == "en"
+    english = (answer.answer_lang or answer.lang) == "en"
     titles_en = titles_en or {}
     parts = ['<div class="hq-evidence">']
     if answer.resolved_question and answer.resolved_question != answer.question:
-        parts.append(f'<div class="hq-resolved">Read as 理解为: {esc(answer.resolved_question)}</div>')
+        read_as = "Read as" if english else "理解为"
+        parts.append(f'<div class="hq-resolved">{read_as}: {esc(answer.resolved_question)}</div>')
     if answer.abstained:
         parts.append(_refusal(answer, titles_en if english else {}, section_en if english else None))
     else:
@@ -124,6 +135,12 @@ def evidence_html(
             section = (c.section_en or c.section) if english else c.section
             title_en = titles_en.get(c.source) if english else None
             body = highlight(c.text, [x.quote for x in cites])
+            if english and c.text_en:  # the Chinese original and its English beneath (side by side when wide)
+                body_en = highlight(c.text_en, [x.quote_en for x in cites if x.quote_en])
+                body = (
+                    f'<div class="hq-pair"><div class="hq-zh" lang="zh">{body}</div>'
+                    f'<div class="hq-en" lang="en">{body_en}</div></div>'
+                )
             parts.append(_card(f"[{n}]", section, c.title, title_en, c.source, body, "hq-cited", c.chunk_id))
     if english and answer.terms:
         rows = "".join(f"<tr><td>{esc(zh)}</td><td>{esc(en)}</td></tr>" for zh, en in answer.terms)
@@ -189,7 +206,12 @@ CSS = """
 .hq-title-en { font-style: italic; }
 .hq-file { display: block; font-family: var(--font-mono); font-size: 0.85em; }
 .hq-text { white-space: pre-wrap; }
+.hq-pair { display: grid; grid-template-columns: 1fr; gap: 0.4rem; }
+.hq-en { border-top: 1px dashed var(--border-color-primary); padding-top: 0.3rem; color: var(--body-text-color); }
+@media (min-width: 1280px) { .hq-pair { grid-template-columns: 1fr 1fr; } .hq-en { border-top: 0; padding-top: 0; } }
+.hq-open { color: #92400e; background: #fffbeb; border-left: 3px solid #f59e0b; padding: 0 0.3rem; font-size: 0.9em; }
 .hq-text mark { background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px; }
+.hq-en mark { background: #dbeafe; color: inherit; padding: 0 1px; border-radius: 2px; }
 .hq-refusal { background: #fff7ed; border: 2px solid #f59e0b; color: #7c2d12; border-radius: 8px;
   padding: 0.6rem 0.8rem; margin-bottom: 0.7rem; }
 .hq-reason { font-size: 0.85em; margin-top: 0.3rem; opacity: 0.85; }
