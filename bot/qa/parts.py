@@ -21,14 +21,13 @@ from bot.qa.select import Selection, Selector, Unit
 from bot.types import Refusal, RefusalCode
 
 PartStatus = Literal["answered", "not_stated"]
-#: Refusals that leave the subject covered and only a detail open: the part is answered with what the
-#: documents say about its subject and the detail is marked not stated.
+#: Refusals that leave the subject covered and only a detail open (a figure, a year, a place): the part is
+#: answered with what the documents say about its subject and the detail is marked not stated. Weak support
+#: and things the documents never name mean the subject itself is not covered: nothing is quoted for it.
 DETAIL = frozenset(
     {
         RefusalCode.UNKNOWN_NUMBER,
         RefusalCode.UNKNOWN_FIGURE_TOPIC,
-        RefusalCode.UNKNOWN_TOPIC,
-        RefusalCode.LOW_SUPPORT,
         RefusalCode.FIGURE_MISSING,
         RefusalCode.KIND_MISSING,
     }
