@@ -139,7 +139,7 @@ def sets_table(outcomes: list[EvalOutcome]) -> str:
     for o in outcomes:
         m = o.report["metrics"]
         cells = "".join(f"{m[c]:>13.3f}" if c in m else f"{'':>13}" for c in ALL_COLUMNS)
-        verdict = "pass" if o.passed else "FAIL" if o.gate else "-"
+        verdict = "-" if not o.gate else "pass" if o.passed else "FAIL"
         lines.append(f"{Path(o.report['dataset']).stem:<13}{cells}   {verdict}")
     return "\n".join(lines)
 
