@@ -21,6 +21,7 @@ class RefusalCode(StrEnum):
     NOTHING_SPECIFIC = "nothing_specific"  # nothing specific that the documents discuss is matched
     FIGURE_MISSING = "figure_missing"  # it asks for a figure and no cited sentence gives one
     KIND_MISSING = "kind_missing"  # it asks which zone / where, and no cited sentence names one
+    DATE_MISSING = "date_missing"  # it asks when, and no cited sentence gives a date or a year
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,13 @@ def test_a_figure_must_count_in_the_measure_word_asked_and_meet_the_year() -> No
     assert "present" in check(present, _selection(FIGURE), SELECTOR).detail  # a target is not today's figure
 
 
+def test_a_when_question_needs_a_date_or_a_year() -> None:
+    a = analysis(topic("北虹桥片区", 2.0), asks_date=True)
+    assert check(a, _selection(NORTH), SELECTOR).code is RefusalCode.DATE_MISSING
+    dated = units_of([passage("北虹桥片区。到 2025 年建成。", "d")], 20)
+    assert check(a, _selection(dated), SELECTOR) is None
+
+
 def test_the_plainest_reason_wins() -> None:
     a = analysis(topic("北虹桥片区", 2.0), missing_numbers=("2030",), unknown_nouns=("写字楼", "租金"))
     assert check(a, _selection([], 0.0), SELECTOR).code is RefusalCode.NO_EVIDENCE

@@ -64,3 +64,8 @@ def test_figures_count_amounts_not_years_or_list_numbers() -> None:
     assert figures("商品销售额超过 5000 亿元，入驻航空企业超过150余家") == ["5000", "150"]
     assert figures("4. 汽车新势力。到 2025 年") == []
     assert figures("推进一体化发展，万众创新") == []
+
+
+def test_a_fragment_that_asks_nothing_goes_with_the_part_after_it() -> None:
+    assert split_parts("In the catalogue, what counts as a functional headquarters?") == []
+    assert split_parts("“虹桥大学”是咋回事？哪年能招生？") == ["“虹桥大学”是咋回事", "哪年能招生"]

@@ -7,6 +7,7 @@ given), so the reason shown is the most basic one that applies.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from bot.qa.analyse import QueryAnalysis
@@ -77,6 +78,16 @@ def kind_missing(analysis: QueryAnalysis, selection: Selection, selector: Select
     return Refusal(RefusalCode.KIND_MISSING, f"asks for a {kind}, and no cited sentence names one")
 
 
+def date_missing(analysis: QueryAnalysis, selection: Selection, selector: Selector) -> Refusal | None:
+    """ "When …?", "哪年…？": a cited sentence must give a date or a year."""
+    if analysis.asks_date and not any(_YEARISH.search(u.text) for u in selection.chosen):
+        return Refusal(RefusalCode.DATE_MISSING, "asks when, and no cited sentence gives a date or a year")
+    return None
+
+
+_YEARISH = re.compile(r"(?:19|20)\d\d\s*年|\d{4}\s*年\s*\d{1,2}\s*月")
+
+
 CHECKS: tuple[Check, ...] = (
     no_evidence,
     unknown_number,
@@ -86,6 +97,7 @@ CHECKS: tuple[Check, ...] = (
     nothing_specific,
     figure_missing,
     kind_missing,
+    date_missing,
 )
 
 

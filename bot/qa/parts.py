@@ -30,6 +30,7 @@ DETAIL = frozenset(
         RefusalCode.UNKNOWN_FIGURE_TOPIC,
         RefusalCode.FIGURE_MISSING,
         RefusalCode.KIND_MISSING,
+        RefusalCode.DATE_MISSING,
     }
 )
 

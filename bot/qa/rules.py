@@ -51,6 +51,7 @@ class Rules:
     counted_en: tuple[tuple[str, re.Pattern[str]], ...]  # (measure word, "how many <noun>" pattern)
     question_word_zh: re.Pattern[str]
     part_break: re.Pattern[str]
+    question_cue: re.Pattern[str]
     short_year: re.Pattern[str]
     followup: FollowupRules
     zh_stop: frozenset[str]
@@ -121,6 +122,7 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
         ),
         question_word_zh=_compile(_need(data, "question_word_zh"), "question_word_zh"),
         part_break=_compile(_need(data, "part_break"), "part_break"),
+        question_cue=_compile(_need(data, "question_cue"), "question_cue"),
         short_year=re.compile(rf"(?<![\d.{not_after}])([0-4]\d)\s*年(?![{not_before}])"),
         followup=FollowupRules(
             filler=_compile(_need(f, "filler", "followup."), "followup.filler"),

@@ -153,7 +153,16 @@ def split_parts(question: str) -> list[str]:
     """The parts of a multi-part question ("哪个片区？到2025年多大规模", "Which zones …, and what's …");
     a single question gives an empty list."""
     r = rules()
-    parts = [p.strip(" ，,。.") for p in r.part_break.split(question) if p]
+    pieces = [p.strip(" ，,。.") for p in r.part_break.split(question) if p and p.strip(" ，,。.")]
+    parts: list[str] = []
+    pending = ""
+    for piece in pieces:  # a fragment that asks nothing goes with the part after it
+        joined = f"{pending}{'，' if is_chinese(piece) else ', '}{piece}" if pending else piece
+        if r.question_cue.search(piece) or piece is pieces[-1]:
+            parts.append(joined)
+            pending = ""
+        else:
+            pending = joined
     parts = [p for p in parts if len(p) >= 4 and (content_terms(p) or r.measure.search(p))][:MAX_PARTS]
     return parts if len(parts) > 1 else []
 
