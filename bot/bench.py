@@ -184,8 +184,8 @@ def _serving(base: Settings, env: dict[str, str], tmp: Path, plan: BenchPlan, em
         }
 
     def in_process() -> float | None:
-        """Questions per second of Assistant.ask, one after another, measured right before the routes."""
-        mean = percentiles(_ask_latencies(base, embeddings, questions(plan.asks)))["mean_ms"]
+        """Questions per second of Assistant.ask over the routes' questions, one after another."""
+        mean = percentiles(_ask_latencies(base, embeddings, questions(plan.load_questions or plan.asks)))["mean_ms"]
         return round(1000 / mean, 2) if mean else None
 
     echo("Serving:")
