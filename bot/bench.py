@@ -189,8 +189,8 @@ def _serving(base: Settings, env: dict[str, str], tmp: Path, plan: BenchPlan, em
         }
 
     def in_process() -> float | None:
-        """Questions per second of Assistant.ask, one after another, measured right before the routes."""
-        mean = percentiles(_ask_latencies(base, embeddings, questions(plan.asks)))["mean_ms"]
+        """Questions per second of Assistant.ask over the routes' questions, one after another."""
+        mean = percentiles(_ask_latencies(base, embeddings, questions(plan.load_questions or plan.asks)))["mean_ms"]
         return round(1000 / mean, 2) if mean else None
 
     echo("Serving:")
@@ -373,9 +373,11 @@ def run_bench(
         result["cold_start_seconds"] = _cold_start(env, plan.cold_runs)
         cli_peak = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1) if plan.cold_runs else None
         echo(f"Cold start (process start to first answer): {result['cold_start_seconds']} s")
+        serving = time.monotonic()
         result |= _serving(base, env, tmp, plan, embeddings, echo)
+        serving = time.monotonic() - serving  # not counted in the scaling budget
         echo(f"Scaling (corpus ×{', ×'.join(map(str, plan.factors))}, each step embeds only the new copies):")
-        deadline = started + (plan.budget_seconds or float("inf"))
+        deadline = started + serving + (plan.budget_seconds or float("inf"))
         result["scaling"] = _scaling(base, embeddings, first, plan, deadline, echo)
     result["peak_rss_mb"] = {
         "bench_process": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

@@ -179,3 +179,4 @@ def test_private_handlers_are_not_callable_by_name_even_after_login(app: TestCli
         for route in (f"/gradio_api/call/{name}", f"/gradio_api/run/{name}", f"/gradio_api/call/v2/{name}"):
             assert app.post(route, json={"data": []}).status_code == 404, route
     assert app.post("/gradio_api/call/ask", json={"data": [ZH]}).status_code == 200  # the public endpoint
+    assert app.get("/gradio_api/deep_link", params={"session_hash": "x"}).status_code == 404  # no shared pages

@@ -109,6 +109,7 @@ def test_login_is_enforced_and_never_echoed(capfd, caplog, served) -> None:
         assert locked.status_code == 429 and "Too many failed logins" in locked.json()["error"]
     out, err = capfd.readouterr()
     assert "Login required (1 user(s)" in out
+    assert "share=True" not in out + err and "public link" not in out + err  # no Gradio share hint at start-up
     assert PASSWORD not in out + err + caplog.text
 
 

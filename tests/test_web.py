@@ -146,6 +146,23 @@ def test_the_conversation_lives_on_the_page_so_any_process_answers_the_next_turn
     assert Chat.from_state(follow.to_state(), 10) == follow
 
 
+def test_evidence_from_the_page_keeps_only_the_evidence_markup(bot: WebBot) -> None:
+    """The page sends its messages back, so a forged one (or one loaded from a shared link) cannot put script into the
+    evidence panel: only the tags and attributes evidence_html writes pass, and all text is escaped again."""
+    chat, _ = bot.respond(ZH)
+    forged = (
+        '<div class="hq-card" onclick="alert(1)"><img src=x onerror="alert(2)"><script>alert(3)</script>'
+        '<a href="javascript:alert(4)">x</a><mark style="x">q</mark><iframe src="//evil"></iframe>'
+        '<div class="hq-text" data-chunk="c1">a &lt;b&gt; &amp; c</div>'
+    )
+    chat.messages[1]["content"] = f'answer\n\n<details class="hq-more"><summary>Evidence</summary>{forged}</details>'
+    shown = bot.evidence_for(chat, 1)
+    assert shown == (
+        '<div class="hq-card">alert(3)x<mark>q</mark><div class="hq-text" data-chunk="c1">a &lt;b&gt; &amp; c</div>'
+        "</div>"
+    )
+
+
 def test_clicking_an_earlier_message_shows_its_evidence(bot: WebBot) -> None:
     chat, first = bot.respond(ZH)
     chat, second = bot.respond(UNANSWERABLE, chat)

@@ -2,7 +2,7 @@
 login. People log in on `/login` (a signed cookie, valid in every worker) or send HTTP Basic; machines send
 `Authorization: Bearer TOKEN`. Failed logins are counted per client address: after HQBOT_LOGIN_ATTEMPTS of them it
 is locked out for HQBOT_LOGIN_LOCKOUT seconds, right password or not. The chat's private handlers are never
-callable by name, login or not."""
+callable by name, and Gradio's deep links (one session's page shown to another user) are off, login or not."""
 
 from __future__ import annotations
 
@@ -36,6 +36,8 @@ NEEDS_LOGIN = (
     "Log in first: send the HTTP Basic credentials of an HQBOT_AUTH user or a bearer token from HQBOT_API_TOKENS."
 )
 _BY_NAME = re.compile(r"^/gradio_api/(?:run|api|call)/(?:v2/)?([^/]+)")
+#: Gradio routes the app does not use: a deep link would show one session's page, state included, to another user.
+UNUSED = ("/gradio_api/deep_link",)
 
 
 def parse_auth(spec: str | None) -> list[tuple[str, str]] | None:
@@ -188,7 +190,7 @@ class AuthMiddleware:
             return
         path = scope.get("path", "")
         named = _BY_NAME.match(path)
-        if named and named.group(1) in self.private_names:
+        if (named and named.group(1) in self.private_names) or path.rstrip("/") in UNUSED:
             await send_json(send, 404, {"detail": "Not Found"})
             return
         if self.logins is None:

@@ -8,7 +8,9 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 import yaml
 
@@ -157,12 +159,57 @@ def with_evidence(reply: str, evidence: str, answer: Answer) -> str:
 
 
 def evidence_in(message: str) -> str | None:
-    """The evidence folded into an answer's chat message, or None for other messages."""
+    """The evidence folded into an answer's chat message, or None for other messages. The message comes back from
+    the page, so the evidence is rebuilt from the markup evidence_html writes, and nothing else passes."""
     start = message.rfind('<details class="hq-more">')
     if start < 0:
         return None
     body = message[start:].split("</summary>", 1)[-1]
-    return body.removesuffix("</details>")
+    return only_evidence_markup(body.removesuffix("</details>"))
+
+
+class _EvidenceMarkup(HTMLParser):
+    """Re-writes HTML keeping only the tags and attributes evidence_html uses; all text is escaped again."""
+
+    TAGS: ClassVar[frozenset[str]] = frozenset({"div", "span", "mark", "strong", "h4", "table", "caption", "tr", "td"})
+    ATTRS: ClassVar[dict[str, re.Pattern[str]]] = {
+        "class": re.compile(r"[a-z0-9 -]*"),
+        "data-chunk": re.compile(r"[^<>]*"),
+        "lang": re.compile(r"en"),
+    }
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.TAGS:
+            kept = "".join(
+                f' {k}="{esc(v)}"' for k, v in attrs if k in self.ATTRS and v is not None and self.ATTRS[k].fullmatch(v)
+            )
+            self.out.append(f"<{tag}{kept}>")
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.open:
+            while self.open:
+                last = self.open.pop()
+                self.out.append(f"</{last}>")
+                if last == tag:
+                    break
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(esc(data))
+
+
+def only_evidence_markup(markup: str) -> str:
+    """The evidence panel's markup with anything evidence_html would not write taken out (scripts, handlers, links)."""
+    parser = _EvidenceMarkup()
+    parser.feed(markup)
+    parser.close()
+    parser.out += [f"</{tag}>" for tag in reversed(parser.open)]
+    return "".join(parser.out).replace("\n", "&#10;")
 
 
 def _refusal(answer: Answer, titles_en: dict[str, str], section_en: Callable[[str], str] | None) -> str:
