@@ -175,7 +175,7 @@ class _EvidenceMarkup(HTMLParser):
     ATTRS: ClassVar[dict[str, re.Pattern[str]]] = {
         "class": re.compile(r"[a-z0-9 -]*"),
         "data-chunk": re.compile(r"[^<>]*"),
-        "lang": re.compile(r"en"),
+        "lang": re.compile(r"en|zh"),
     }
 
     def __init__(self) -> None:
