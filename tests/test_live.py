@@ -17,6 +17,7 @@ from bot.web.live import LiveAssistant
 from ingest.pipeline import run_ingest
 from ingest.store import open_index
 from tests.conftest import FakeEmbeddings, small_corpus
+from tests.loops import QuestionLoop
 
 NEW_DOC = "中虹桥片区重点发展哪些产业？"
 DELETED = "东虹桥片区重点发展哪些产业？"
@@ -40,37 +41,6 @@ def _change(corpus: Path) -> None:
     (corpus / "centre.txt").write_text(centre, encoding="utf-8")
 
 
-class Loop:
-    """Threads asking QUESTIONS over and over: every answer's cited chunks, every error, each with when it ended."""
-
-    def __init__(self, live: LiveAssistant, threads: int = 3) -> None:
-        self.live, self.stop = live, threading.Event()
-        self.answers: list[tuple[float, str, set[str]]] = []
-        self.errors: list[str] = []
-        self.threads = [threading.Thread(target=self._run, args=(i,)) for i in range(threads)]
-
-    def _run(self, offset: int) -> None:
-        i = offset
-        while not self.stop.is_set():
-            question = QUESTIONS[i % len(QUESTIONS)]
-            i += 1
-            try:
-                shown = _shown(self.live.ask(question))
-                self.answers.append((time.monotonic(), question, {chunk for chunk, _ in shown}))
-            except Exception as exc:
-                self.errors.append(f"{type(exc).__name__}: {exc}")
-
-    def __enter__(self) -> Loop:
-        for t in self.threads:
-            t.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        for t in self.threads:
-            t.join(60)
-
-
 def _live(tmp_path: Path) -> tuple[Settings, FakeEmbeddings, LiveAssistant]:
     fake = FakeEmbeddings()
     settings = load_settings(data_dir=tmp_path / "data", corpus_dir=_corpus(tmp_path))
@@ -83,6 +53,11 @@ def _live(tmp_path: Path) -> tuple[Settings, FakeEmbeddings, LiveAssistant]:
 def _shown(answer: Answer) -> set[tuple[str, str]]:
     """(chunk id, source) of every passage an answer cites or shows as one of the closest."""
     return {(c.chunk_id, c.source) for c in answer.citations} | {(c.chunk_id, c.source) for c in answer.contexts}
+
+
+def _loop(live: LiveAssistant, threads: int = 3) -> QuestionLoop:
+    """Questions asked over and over on the live assistant: the chunks each answer cited or showed."""
+    return QuestionLoop(lambda q: {chunk for chunk, _ in _shown(live.ask(q))}, QUESTIONS, threads)
 
 
 def _cites(live: LiveAssistant, question: str) -> set[str]:
@@ -100,7 +75,7 @@ def test_the_app_serves_a_changed_corpus_from_the_next_question(tmp_path: Path, 
     deleted = {c.chunk_id for c in [*answer.citations, *answer.contexts] if "东虹桥片区。" in c.text}
     assert deleted and "centre.txt" not in _sources(live, NEW_DOC)
     before = live.generation
-    with Loop(live) as loop:
+    with _loop(live) as loop:
         time.sleep(0.3)
         _change(settings.corpus_dir)
         run_ingest(settings, embeddings=fake, show_progress=False, rebuild=rebuild)
@@ -125,7 +100,7 @@ def test_a_rebuild_while_serving_fails_no_question(tmp_path: Path, monkeypatch: 
     settings, fake, live = _live(tmp_path)
     monkeypatch.setattr(LiveAssistant, "CHECK_SECONDS", 3600.0)
     generations = {live.generation}
-    with Loop(live, threads=4) as loop:
+    with _loop(live, threads=4) as loop:
         for _ in range(3):
             time.sleep(0.3)
             run_ingest(settings, embeddings=fake, show_progress=False, rebuild=True)

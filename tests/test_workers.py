@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +21,7 @@ from bot.loadtest import start_app, stop_app
 from bot.settings import load_settings
 from bot.throughput import wait_workers
 from ingest.pipeline import run_ingest
+from tests.loops import QuestionLoop
 from tests.test_server import ChromaServer, free_port
 
 USER, PASSWORD = "alice", "pw-for-workers"
@@ -74,41 +74,18 @@ def _workers_ready(url: str, proc: subprocess.Popen[bytes], log: Path) -> dict[i
         raise AssertionError(f"{exc}\n{log.read_text(errors='replace')}") from None
 
 
-class Load:
-    """Client threads asking QUESTIONS through the REST API until stopped: who answered, what it showed, errors."""
+def _load(url: str, clients: int = 4) -> QuestionLoop:
+    """Clients asking QUESTIONS through the REST API: which process answered and the sources it cited or showed."""
 
-    def __init__(self, url: str, clients: int = 4) -> None:
-        self.url, self.stop = url, threading.Event()
-        self.answers: list[tuple[int, str, set[str]]] = []
-        self.errors: list[str] = []
-        self.threads = [threading.Thread(target=self._run, args=(i,)) for i in range(clients)]
+    def ask(question: str) -> tuple[int, set[str]]:
+        with httpx.Client(auth=(USER, PASSWORD), timeout=60) as http:
+            response = http.post(f"{url}/api/ask", json={"question": question})
+        assert response.status_code == 200, f"{response.status_code}: {response.text[:200]}"
+        data = response.json()
+        shown = {c["source"] for c in data["citations"]} | {c["source"] for c in data["contexts"]}
+        return int(response.headers["x-hqbot-worker"]), shown
 
-    def _run(self, offset: int) -> None:
-        i = offset
-        while not self.stop.is_set():
-            question = QUESTIONS[i % len(QUESTIONS)]
-            i += 1
-            try:
-                with httpx.Client(auth=(USER, PASSWORD), timeout=60) as http:
-                    response = http.post(f"{self.url}/api/ask", json={"question": question})
-                if response.status_code != 200:
-                    self.errors.append(f"{response.status_code}: {response.text[:200]}")
-                    continue
-                data = response.json()
-                shown = {c["source"] for c in data["citations"]} | {c["source"] for c in data["contexts"]}
-                self.answers.append((int(response.headers["x-hqbot-worker"]), question, shown))
-            except httpx.HTTPError as exc:
-                self.errors.append(f"{type(exc).__name__}: {exc}")
-
-    def __enter__(self) -> Load:
-        for t in self.threads:
-            t.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        for t in self.threads:
-            t.join(120)
+    return QuestionLoop(ask, QUESTIONS, clients)
 
 
 def _chat_turn(http: httpx.Client, url: str, question: str, state: object) -> tuple[object, str]:
@@ -129,10 +106,10 @@ def test_two_workers_share_one_chroma_server_and_follow_its_index(served) -> Non
     assert len(set(pids.values())) == 1
 
     # A load answered by both processes, without an error.
-    with Load(url) as load:
-        while len({pid for pid, _, _ in load.answers}) < 2 and len(load.answers) < 400:
+    with _load(url) as load:
+        while len({pid for _, _, (pid, _) in load.answers}) < 2 and len(load.answers) < 400:
             time.sleep(0.2)
-    assert load.errors == [] and {pid for pid, _, _ in load.answers} == set(pids)
+    assert load.errors == [] and {pid for _, _, (pid, _) in load.answers} == set(pids)
 
     # A login cookie and a conversation are valid whichever process answers.
     with httpx.Client(timeout=30) as http:
@@ -154,19 +131,19 @@ def test_two_workers_share_one_chroma_server_and_follow_its_index(served) -> Non
     settings = load_settings(
         chroma_url=env["HQBOT_CHROMA_URL"], corpus_dir=corpus, data_dir=Path(env["HQBOT_DATA_DIR"])
     )
-    with Load(url) as load:
+    with _load(url) as load:
         time.sleep(1)
         run_ingest(settings, rebuild=True, show_progress=False)
         new = {pid: False for pid in pids}
         deadline = time.monotonic() + 60
         while not all(new.values()) and time.monotonic() < deadline:
-            for pid, question, shown in list(load.answers):
+            for _, question, (pid, shown) in list(load.answers):
                 if question == QUESTIONS[2] and "centre.txt" in shown:
                     new[pid] = True
             time.sleep(0.2)
     assert load.errors == []
     assert all(new.values()), new  # both processes answer from the new index
-    assert len({pid for pid, _, _ in load.answers}) == 2
+    assert len({pid for _, _, (pid, _) in load.answers}) == 2
 
     output = log.read_text(errors="replace")
     assert "share=True" not in output and "public link" not in output  # no Gradio share hint
