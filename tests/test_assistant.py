@@ -199,9 +199,8 @@ def test_calibration_shows_the_refusal_trade_off(assistant) -> None:
     low, strict = sweep(assistant, items, "support", [0.45, 1.01])
     assert assistant.config is before  # each value gets its own assistant; this one is left as it was
     assert (low.false_abstain, low.answered_unanswerable, low.fact_in_answer) == (0, 0, 1.0)
-    # No evidence covers more than all of a question: at a floor above 1 the answerable question is answered only
-    # partly (what the documents say about its subject, the rest marked not stated), never as if covered.
-    assert strict.partial_answerable == 1 and strict.false_abstain == 0
+    # No evidence covers more than all of a question: at a floor above 1 weak support refuses it.
+    assert strict.false_abstain == 1 and strict.false_abstain_rate == 1.0 and strict.answered_unanswerable == 0
     assert "<- in use" in table([low, strict], "support", 0.45).splitlines()[1]
     with pytest.raises(ValueError, match="not an answer threshold"):
         sweep(assistant, items, "nonsense", [0.1])

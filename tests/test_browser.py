@@ -236,6 +236,8 @@ def test_phone_layout(phone: Any, tmp_path: Path) -> None:
     phone.mouse.click(*point)
     evidence = details.locator(".hq-evidence")
     evidence.wait_for(state="visible")
+    evidence.scroll_into_view_if_needed()  # the chat may scroll as the answer grows: measure both where they are now
+    tap = summary.bounding_box()
     shown, answer = evidence.bounding_box(), phone.locator(REPLY).last.bounding_box()
     assert 0 <= shown["y"] - (tap["y"] + tap["height"]) < 24  # beneath the summary, inside the answer
     assert answer["x"] <= shown["x"] and shown["x"] + shown["width"] <= answer["x"] + answer["width"] + 1

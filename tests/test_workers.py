@@ -92,7 +92,7 @@ def _chat_turn(http: httpx.Client, url: str, question: str, state: object) -> tu
     """One turn of the chat page as the browser sends it: the ask button's event with the page's state."""
     config = http.get(f"{url}/config").json()
     submit = next(d for d in config["dependencies"] if d.get("api_name") == "submit_2")  # the Ask button
-    body = {"data": [question, state], "fn_index": submit["id"], "trigger_id": submit["targets"][0][0]}
+    body = {"data": [question, state, "auto"], "fn_index": submit["id"], "trigger_id": submit["targets"][0][0]}
     response = http.post(f"{url}/gradio_api/run/predict", json=body | {"session_hash": os.urandom(6).hex()})
     assert response.status_code == 200, response.text[:300]
     _, new_state, evidence, _ = response.json()["data"]

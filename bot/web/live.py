@@ -57,6 +57,9 @@ def ensure_index(settings: Settings, embeddings: IndexEmbeddings | None = None) 
 class LiveAssistant:
     """The process's assistant over the index's current generation (its active collection)."""
 
+    #: Times a question is asked again when its index was switched away under it (rebuilds can come in a row).
+    SWITCH_RETRIES = 3
+
     #: A question checks the registry first when the last check is older than this (embedded: ~1 ms, server: ~2 ms).
     CHECK_SECONDS = 0.2
     #: The background thread checks this often, so a switch is usually picked up before anyone asks.
@@ -218,14 +221,16 @@ class LiveAssistant:
         """Answer with the newest assistant; asked again once when its collection was switched away meanwhile."""
         with self.gate.slot():
             assistant = self.current()
-            try:
-                return _ask(assistant, question, history, lang)
-            except SWITCHED:
-                self.refresh(force=True, wait=True)
-                if self._assistant is assistant:
-                    raise  # the same index: a real failure (the server is down, the folder is broken)
-                logger.info("Asked again on the new index after a switch.")
-                return _ask(self._assistant, question, history, lang)
+            for attempt in range(self.SWITCH_RETRIES + 1):
+                try:
+                    return _ask(assistant, question, history, lang)
+                except SWITCHED:
+                    self.refresh(force=True, wait=True)
+                    if self._assistant is assistant or attempt == self.SWITCH_RETRIES:
+                        raise  # the same index: a real failure (the server is down, the folder is broken)
+                    assistant = self._assistant  # switched again meanwhile (rebuilds in a row): the newest one
+                    logger.info("Asked again on the new index after a switch.")
+            raise AssertionError("unreachable")  # pragma: no cover
 
     def section_en(self, section: str) -> str:
         return self._assistant.section_en(section) if self._assistant else section
