@@ -244,11 +244,15 @@ def test_phone_layout(phone: Any, tmp_path: Path) -> None:
     assert evidence.locator("mark").count() >= 1 and "规模目标" in evidence.inner_text()
 
     # Touch targets: every button and the evidence toggle at least 40 x 40 px.
-    targets = phone.locator("#hq-chat button, #hq-ask, #hq-clear, #hq-chat summary, .gallery-item")
-    sizes = [(t.get_attribute("aria-label") or t.inner_text()[:20], t.bounding_box()) for t in targets.all()]
-    sizes = [(name, box) for name, box in sizes if box and box["width"] and box["height"]]  # shown ones
+    # Measured in one pass in the page (the chat may re-render between separate reads).
+    sizes = phone.eval_on_selector_all(
+        "#hq-chat button, #hq-ask, #hq-clear, #hq-chat summary, .gallery-item",
+        "els => els.map(e => { const r = e.getBoundingClientRect();"
+        " return [e.getAttribute('aria-label') || e.innerText.slice(0, 20), r.width, r.height]; })",
+    )
+    sizes = [(name, w, h) for name, w, h in sizes if w and h]  # shown ones
     assert len(sizes) >= 8
-    assert all(box["width"] >= 40 and box["height"] >= 40 for _, box in sizes), sizes
+    assert all(w >= 40 and h >= 40 for _, w, h in sizes), sizes
 
     summary.scroll_into_view_if_needed()
     shot = tmp_path / "phone.png"
