@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.dataset import EvalItem, load_dataset
-from evals.metrics import facts_in
+from evals.score import item_values
 
 DEFAULT_VALUES = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 
@@ -48,14 +48,14 @@ def sweep(assistant: Any, items: list[EvalItem], parameter: str, values: list[fl
         refused = answered = found = partial = marked = 0
         for item in items:
             answer = trial.ask(item.question, item.history)
-            open_part = any(p.status == "not_stated" for p in answer.parts)
+            values = item_values(item, answer.to_json())  # scored as `hqbot eval` scores it
             if item.answerable:
                 refused += answer.abstained
-                partial += (not answer.abstained) and open_part
-                found += (not answer.abstained) and facts_in(item.must_include, answer.text)
+                partial += (not answer.abstained) and any(p.status == "not_stated" for p in answer.parts)
+                found += values["fact_in_answer"]
             else:
-                answered += (not answer.abstained) and not open_part
-                marked += (not answer.abstained) and open_part
+                answered += values["answered_as_covered"]
+                marked += (not answer.abstained) and not values["answered_as_covered"]
         n_ans = sum(i.answerable for i in items)
         rows.append(
             TradeOff(

@@ -153,15 +153,11 @@ def _short(text: str, analyser: Analyser) -> bool:
     return len(text.split()) <= rules.short_en_words
 
 
-def _matches(text: str, analyser: Analyser) -> list[Match]:
-    return analyser.matches(text)
-
-
 def _named_subjects(text: str, analyser: Analyser) -> list[Match]:
     """Glossary subjects the text names (a zone, an industry, a platform …), not class nouns such as 片区."""
     rules = analyser.rules.followup
     out = []
-    for m in _matches(text, analyser):
+    for m in analyser.matches(text):
         if m.term.kind not in rules.subject_kinds:
             continue
         if m.term.zh.lower() in rules.frame_words or m.text.lower() in rules.frame_words:
@@ -205,7 +201,7 @@ def _bare_subject(text: str, analyser: Analyser) -> Match | str | None:
         return all(w in rules.en_stop or w in rules.zh_stop for w in words)
 
     candidates: list[tuple[int, int, Match | str]] = [(y.start(), y.end(), y.group(0)) for y in _YEAR.finditer(text)]
-    subjects = [m for m in _matches(text, analyser) if m.term.kind in rules.followup.subject_kinds]
+    subjects = [m for m in analyser.matches(text) if m.term.kind in rules.followup.subject_kinds]
     candidates += [(m.start, m.end, m) for m in subjects]
     for start, end, subject in candidates:
         if bare(text[:start] + " " + text[end:]):
@@ -230,7 +226,7 @@ def _swap(prev: str, new: str, subject: Match | str, analyser: Analyser) -> str:
         return f"{prev} {new}"
     if isinstance(subject, str):
         return f"{prev} {new}"
-    for o in _matches(prev, analyser):
+    for o in analyser.matches(prev):
         if o.term.kind == subject.term.kind and o.term.zh != subject.term.zh:
             replacement = subject.term.zh if is_chinese(prev) or not subject.text.isascii() else subject.text
             return prev[: o.start] + replacement + prev[o.end :]

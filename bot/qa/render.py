@@ -53,10 +53,9 @@ def english(unit_text: str, chunk_text: str, start: int, metadata: dict) -> str 
     if len(units) != len(spans):
         return None
     parts = [en for s, en in zip(spans, units, strict=True) if s.start >= start and s.end <= end]
-    inside = [s for s in spans if s.start >= start and s.end <= end]
-    if not inside or any(p is None for p in parts):
+    if not parts or None in parts:
         return None
-    return " ".join(p.strip() for p in parts if p)
+    return " ".join(p.strip() for p in parts)
 
 
 def heading_en(section_en: str, quote_en: str) -> str:
