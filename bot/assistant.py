@@ -18,6 +18,7 @@ from bot.errors import IndexCorruptError, QuestionError, StoreUnavailableError
 from bot.qa.analyse import Analyser, QueryAnalysis
 from bot.qa.check import check
 from bot.qa.config import EngineConfig
+from bot.qa.decision import load_decision
 from bot.qa.glossary import Glossary, load_glossary
 from bot.qa.parts import Composition, PartAnswerer
 from bot.qa.render import message, render
@@ -107,7 +108,8 @@ class Assistant:
         self.settings = settings or load_settings()
         self.embeddings = embeddings or load_embeddings(self.settings.embeddings)
         self.glossary = load_glossary(self.settings.glossary)
-        self.config = config or EngineConfig()
+        # decision.json says whether its fitted model or the rules decide (a config given is taken as it is)
+        self.config = config or EngineConfig(decision=load_decision())
         self._stale = False  # set when the store failed a request: the next `ask` reopens it
         self._reload_lock = threading.Lock()
         self.engine = Engine.build(self.settings, self.embeddings, self.glossary, self.config)
@@ -146,15 +148,8 @@ class Assistant:
         question = check_question(question, self.settings.max_question_chars)
         if self._stale:
             self._reconnect()
-        engine, c = self.engine, self.config
-        analysis = engine.analyser.analyse(question, history)
-        try:
-            candidates = engine.retriever.retrieve(analysis, k=c.pool)
-        except (StoreUnavailableError, IndexCorruptError):
-            self._stale = True  # no keyword-only fallback: say the store is down rather than answer half-blind
-            raise
-        ranked = rerank(analysis, candidates, max(self.settings.top_k, c.contexts), c)
-        selection = engine.selector.select(analysis, ranked)
+        engine = self.engine
+        analysis, candidates, ranked, selection = self.evidence(question, history)
         refusal = check(analysis, selection, engine.selector)
         found: list[Retrieved] = []
         if selection.repaired or (refusal is not None and refusal.code is RefusalCode.FIGURE_MISSING):
@@ -166,6 +161,21 @@ class Assistant:
             answer = self.llm.rewrite(answer, history)
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer
+
+    def evidence(
+        self, question: str, history: list[dict[str, str]] | None = None
+    ) -> tuple[QueryAnalysis, list[Retrieved], list[Retrieved], Selection]:
+        """The first stages of `ask`: the analysis, the candidates, the reranked passages and the selection
+        (what the answer-or-refuse decision reads; evals/decide.py fits it on them)."""
+        engine, c = self.engine, self.config
+        analysis = engine.analyser.analyse(question, history)
+        try:
+            candidates = engine.retriever.retrieve(analysis, k=c.pool)
+        except (StoreUnavailableError, IndexCorruptError):
+            self._stale = True  # no keyword-only fallback: say the store is down rather than answer half-blind
+            raise
+        ranked = rerank(analysis, candidates, max(self.settings.top_k, c.contexts), c)
+        return analysis, candidates, ranked, engine.selector.select(analysis, ranked)
 
     def _look_for_figure(
         self, analysis: QueryAnalysis, ranked: list[Retrieved], selection: Selection, refusal: Refusal | None

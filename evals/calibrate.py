@@ -5,14 +5,18 @@ through the same `ask` path as the UI, over one or more eval sets."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.qa.decision import MODEL_FILE, DecisionModel
 from evals.dataset import EvalItem, load_dataset
 from evals.score import item_values
 
 DEFAULT_VALUES = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+#: The sweep parameter that stands for the fitted decision model's threshold (bot/qa/decision.json).
+MODEL_THRESHOLD = "model_threshold"
 
 
 @dataclass(frozen=True)
@@ -40,11 +44,11 @@ class TradeOff:
 def sweep(assistant: Any, items: list[EvalItem], parameter: str, values: list[float]) -> list[TradeOff]:
     """Ask every item once per value of `parameter` (a field of `bot.qa.config.EngineConfig`), each value
     with a fresh assistant over the same model and index."""
-    if parameter not in {f.name for f in dataclasses.fields(assistant.config)}:
+    if parameter != MODEL_THRESHOLD and parameter not in {f.name for f in dataclasses.fields(assistant.config)}:
         raise ValueError(f"{parameter!r} is not an answer threshold; see EngineConfig in bot/qa/config.py.")
     rows = []
     for value in values:
-        trial = assistant.with_config(**{parameter: value})
+        trial = assistant.with_config(**changes(parameter, value))
         refused = answered = found = partial = marked = 0
         for item in items:
             answer = trial.ask(item.question, item.history)
@@ -63,6 +67,20 @@ def sweep(assistant: Any, items: list[EvalItem], parameter: str, values: list[fl
             )
         )
     return rows
+
+
+def fitted_model() -> DecisionModel:
+    """The decision model of decision.json, whichever side decides."""
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    return DecisionModel.from_json(data["model"])
+
+
+def changes(parameter: str, value: float) -> dict[str, Any]:
+    """The engine settings one sweep value stands for: a field of EngineConfig, or the decision model's
+    threshold (the model then decides, in the rules' place)."""
+    if parameter == MODEL_THRESHOLD:
+        return {"decision": dataclasses.replace(fitted_model(), threshold=value)}
+    return {parameter: value}
 
 
 def load_sets(paths: list[Path]) -> list[EvalItem]:

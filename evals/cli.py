@@ -11,6 +11,11 @@ from bot.cli import _fail, friendly
 from bot.settings import load_settings
 
 
+def datasets_option(help: str):
+    """--dataset, repeatable, for the commands that read several sets."""
+    return click.option("--dataset", "datasets", type=click.Path(path_type=Path, exists=True), multiple=True, help=help)
+
+
 @click.group(invoke_without_command=True)
 @click.option("--dataset", type=click.Path(path_type=Path), help="A JSONL eval set (default: evals/reference.jsonl).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out/eval"), show_default=True)
@@ -97,25 +102,24 @@ def candidates(sources: tuple[Path, ...], out_path: Path) -> None:
 
 
 @eval.command()
+@datasets_option("JSONL eval set(s) (default: evals/reference.jsonl; repeat the option for several).")
 @click.option(
-    "--dataset",
-    "datasets",
-    type=click.Path(path_type=Path, exists=True),
-    multiple=True,
-    help="JSONL eval set(s) (default: evals/reference.jsonl; repeat the option for several).",
-)
-@click.option(
-    "--param", "parameter", default="support", show_default=True, help="A field of EngineConfig (bot/qa/config.py)."
+    "--param",
+    "parameter",
+    default=None,
+    help="A field of EngineConfig (bot/qa/config.py), or model_threshold for the fitted decision model "
+    "(default: the threshold of whichever decides, per bot/qa/decision.json: support for the rules).",
 )
 @click.option("--values", default=None, help="Comma-separated values (default: 0.3 to 0.6 by 0.05).")
 @friendly
-def calibrate(datasets: tuple[Path, ...], parameter: str, values: str | None) -> None:
-    """Show the refusal trade-off: answerable questions refused against unanswerable ones answered.
+def calibrate(datasets: tuple[Path, ...], parameter: str | None, values: str | None) -> None:
+    """Show the refusal trade-off: answerable questions refused against unanswerable ones answered, for the
+    threshold of whichever decides (bot/qa/decision.json) or the one named.
 
-    Example: hqbot eval calibrate --dataset evals/reference.jsonl --dataset evals/heldout.jsonl
+    Example: hqbot eval calibrate --dataset evals/reference.jsonl --param model_threshold
     """
     from bot.assistant import Assistant
-    from evals.calibrate import DEFAULT_VALUES, load_sets, sweep, table
+    from evals.calibrate import DEFAULT_VALUES, MODEL_THRESHOLD, fitted_model, load_sets, sweep, table
     from evals.dataset import DEFAULT_SET
 
     try:
@@ -123,8 +127,38 @@ def calibrate(datasets: tuple[Path, ...], parameter: str, values: str | None) ->
     except ValueError:
         _fail(f"--values must be comma-separated numbers, not {values!r}.")
     assistant = Assistant(load_settings())
-    current = getattr(assistant.config, parameter, None)
+    model = assistant.config.decision
+    parameter = parameter or (MODEL_THRESHOLD if model is not None else "support")
+    if parameter == MODEL_THRESHOLD:
+        current = model.threshold if model is not None else fitted_model().threshold
+        grid = grid if values else [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
+    else:
+        current = getattr(assistant.config, parameter, None)
     if not isinstance(current, float):
         _fail(f"{parameter!r} is not a numeric answer threshold; see EngineConfig in bot/qa/config.py.")
     rows = sweep(assistant, load_sets(list(datasets) or [DEFAULT_SET]), parameter, grid)
     click.echo(table(rows, parameter, current))
+
+
+@eval.command()
+@datasets_option("JSONL eval sets to fit and cross-validate on, one fold each (default: every committed set).")
+@click.option("--write", is_flag=True, help="Write the fitted model and the side that decides to bot/qa/decision.json.")
+@friendly
+def decide(datasets: tuple[Path, ...], write: bool) -> None:
+    """Fit the answer-or-refuse model with cross-validation by set and compare its out-of-fold errors with
+    the rules'.
+
+    Example: hqbot eval decide --write
+    """
+    from bot.assistant import Assistant
+    from evals import decide as fitting
+    from evals.suite import COMMITTED_SETS
+
+    comparison = fitting.cross_validate(Assistant(load_settings()), list(datasets) or list(COMMITTED_SETS))
+    click.echo(fitting.table(comparison))
+    click.echo(
+        "The rules' thresholds were set on reference, heldout and blind: on those three their errors are in-sample."
+    )
+    if write:
+        fitting.write(comparison)
+        click.echo(f"Wrote {fitting.MODEL_FILE}: {comparison.use} decides.")

@@ -21,11 +21,13 @@ def passage(
     kind: str = "prose",
     rank: int = 1,
     score: float = 1.0,
+    dense: float = 0.5,
+    keyword: float | None = None,
     **meta: str,
 ) -> Retrieved:
-    """A retrieved passage with its chunk."""
+    """A retrieved passage with its chunk (its keyword score is its fused score unless given)."""
     chunk = StoredChunk(cid, text, {"section": section, "kind": kind, "source": "plan.txt", "title": "规划", **meta})
-    return Retrieved(chunk, score, 0.5, score, rank)
+    return Retrieved(chunk, score, dense, score if keyword is None else keyword, rank)
 
 
 def topic(label: str, weight: float = 1.0, *alternatives: str, **kw) -> Topic:

@@ -179,11 +179,10 @@ def test_json_shape(assistant) -> None:
     assert {"chunk_id", "text", "score"} <= data["contexts"][0].keys()
 
 
-def test_calibration_shows_the_refusal_trade_off(assistant) -> None:
-    from evals.calibrate import sweep, table
+def _calibration_items():
     from evals.dataset import parse_item
 
-    items = [
+    return [
         parse_item(
             {"id": "a", "lang": "zh", "category": "zone", "question": "北虹桥片区重点发展哪些产业？",
              "answer": "…", "must_include": ["汽车新势力"], "evidence": ["重点发展汽车新势力"]},
@@ -195,6 +194,12 @@ def test_calibration_shows_the_refusal_trade_off(assistant) -> None:
             "u",
         ),
     ]  # fmt: skip
+
+
+def test_calibration_shows_the_refusal_trade_off(assistant) -> None:
+    from evals.calibrate import sweep, table
+
+    items = _calibration_items()
     before = assistant.config
     low, strict = sweep(assistant, items, "support", [0.45, 1.01])
     assert assistant.config is before  # each value gets its own assistant; this one is left as it was
@@ -204,3 +209,12 @@ def test_calibration_shows_the_refusal_trade_off(assistant) -> None:
     assert "<- in use" in table([low, strict], "support", 0.45).splitlines()[1]
     with pytest.raises(ValueError, match="not an answer threshold"):
         sweep(assistant, items, "nonsense", [0.1])
+
+
+def test_calibration_sweeps_the_fitted_decision_models_threshold(assistant) -> None:
+    from evals.calibrate import MODEL_THRESHOLD, sweep
+
+    opened, shut = sweep(assistant, _calibration_items(), MODEL_THRESHOLD, [0.0, 1.01])
+    assert (opened.false_abstain, opened.fact_in_answer) == (0, 1.0)
+    assert opened.answered_unanswerable == 0  # the rent question is still refused by a check the model leaves alone
+    assert shut.false_abstain == 1  # no probability reaches 1.01: the model refuses what the rules answer

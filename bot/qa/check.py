@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 
 from bot.qa.analyse import QueryAnalysis
+from bot.qa.decision import features
 from bot.qa.figures import figure_gap
 from bot.qa.select import Selection, Selector
 from bot.types import Refusal, RefusalCode
@@ -88,22 +89,43 @@ def date_missing(analysis: QueryAnalysis, selection: Selection, selector: Select
 _YEARISH = re.compile(r"(?:19|20)\d\d\s*年|\d{4}\s*年\s*\d{1,2}\s*月")
 
 
+def not_covered(analysis: QueryAnalysis, selection: Selection, selector: Selector) -> Refusal | None:
+    """The fitted decision model (decision.py) in place of the three coverage rules."""
+    model = selector.config.decision
+    x = features(analysis, selection, selector)
+    p = model.probability(x)
+    if p < model.threshold:
+        against = [name for name, part in model.explain(x) if part < 0][:2]
+        detail = f"the evidence covers the question with probability {p:.2f} (needs {model.threshold:.2f})"
+        detail += f"; held back most by {' and '.join(against)}" if against else ""
+        unknown = bool(against) and against[0].startswith("unknown")  # the words it asks about are not there
+        return Refusal(RefusalCode.UNKNOWN_TOPIC if unknown else RefusalCode.LOW_SUPPORT, detail)
+    return None
+
+
+#: Does the evidence cover what the question asks about? Asked three ways by the rules, once by the model.
+COVERAGE: tuple[Check, ...] = (unknown_topic, low_support, nothing_specific)
 CHECKS: tuple[Check, ...] = (
     no_evidence,
     unknown_number,
     unknown_figure_topic,
-    unknown_topic,
-    low_support,
-    nothing_specific,
+    *COVERAGE,
     figure_missing,
     kind_missing,
     date_missing,
 )
+#: The same order with the decision model where the three coverage rules stood.
+MODEL_CHECKS: tuple[Check, ...] = (no_evidence, unknown_number, unknown_figure_topic, not_covered, *CHECKS[6:])
+
+
+def checks(selector: Selector) -> tuple[Check, ...]:
+    """The ordered checks: the rules, or the decision model in the rules' place when one is configured."""
+    return CHECKS if selector.config.decision is None else MODEL_CHECKS
 
 
 def check(analysis: QueryAnalysis, selection: Selection, selector: Selector) -> Refusal | None:
     """The first refusal of the ordered checks, or None when the documents answer the question."""
-    for rule in CHECKS:
+    for rule in checks(selector):
         if (refusal := rule(analysis, selection, selector)) is not None:
             return refusal
     return None

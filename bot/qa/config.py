@@ -7,6 +7,7 @@ the eval gate's figures beside it. Calibration builds one assistant per value (`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -76,3 +77,8 @@ class EngineConfig:
     unknown_quantity: int = 1  # unknown nouns that refuse a figure question
     figure: float = 0.5  # share of a figure question's specific topics the figure's passage must state
     figure_search: int = 4  # passages with figures searched per part when the cited units lack the figure
+
+    # --- the coverage decision (bot/qa/decision.py) ------------------------------------------------
+    # Who decides whether the evidence covers the question: a fitted `DecisionModel`, or None for the three
+    # coverage rules above (unknown_terms, support, specific). The assistant takes decision.json's choice.
+    decision: Any = None
