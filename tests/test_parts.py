@@ -1,6 +1,8 @@
 """Stage 5b, parts: each part answered or marked not stated; off-topic units dropped; a question is refused
 only when none of its parts is covered."""
 
+from dataclasses import replace
+
 from bot.qa.analyse import PartAnalysis
 from bot.qa.parts import PartAnswerer
 from bot.qa.select import Selection, Selector, units_of
@@ -56,3 +58,20 @@ def test_each_part_gets_its_status() -> None:
     out = _answerer().compose(a, [NORTH], _selection(NORTH), None)
     assert [p.status for p in out.parts] == ["answered", "not_stated"] and out.refusal is None
     assert out.parts[1].units == ()
+
+
+def test_a_part_is_about_the_things_named_not_the_words_that_frame_the_question() -> None:
+    north = topic("北虹桥片区", 2.0, kind="zone")
+    carrier = topic("载体", 2.0)  # a rare word, "specific" by weight, but it names nothing
+    industries = replace(topic("四高五新", 2.0, kind="concept"), text="哪些产业")  # named through a question word
+    theatre = passage("依托百老汇剧院群等国际化演出载体，举办音乐会。", "theatre", rank=2, section="文旅消费")
+    zone = PartAnalysis("北虹桥搞啥产业", (north, industries))
+    carriers = PartAnalysis("靠哪些载体", (carrier,))
+    a = analysis(north, industries, carrier, parts=(zone, carriers))
+    answerer = _answerer()
+    assert answerer.subjects(a, zone) == [north]  # the name asked through 哪些产业 yields to the zone named
+    assert answerer.subjects(a, carriers) == [north]  # a part that names nothing is about the whole's things
+    out = answerer.compose(a, [NORTH, theatre], _selection(NORTH, theatre), None)
+    assert "theatre" not in [u.context.chunk_id for u in out.units]  # 载体 alone does not make it about 北虹桥
+    alone = analysis(industries, parts=())
+    assert answerer.subjects(alone, alone.whole) == [industries]  # nothing else named: the nine industries it is

@@ -167,6 +167,11 @@ class Analyser:
         floor = self.config.specific * self.vocabulary.max_idf
         return [t for t in topics if t.known and not t.number and not t.general and t.weight >= floor]
 
+    def named(self, topics: tuple[Topic, ...] | list[Topic]) -> list[Topic]:
+        """The things a question names by their glossary names (a zone, an industry, a platform, an org):
+        what it is about, as against the words that frame what it asks of them (范围, 载体, 申请)."""
+        return [t for t in self.specific(topics) if t.kind and t.kind != "general"]
+
     def _topics(self, text: str, related: bool) -> tuple[Topic, ...]:
         """The text's topics: glossary phrases (one topic per span, satisfied by any of its readings), the
         measure word of "how many", numbers, then the remaining content words."""

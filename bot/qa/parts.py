@@ -100,7 +100,8 @@ class PartAnswerer:
         refusal: Refusal | None,
     ) -> PartAnswer:
         sub = analysis if part is analysis.whole else self.analyser.part_analysis(analysis, part)
-        mine = self._about(part.topics, selection.chosen)
+        about = self.subjects(analysis, part)
+        mine = self._about(about, selection.chosen)
         if part is analysis.whole and refusal is None:
             return PartAnswer(part.text, "answered", mine or selection.chosen[:1])
         if refusal is None and mine and check(sub, Selection(mine, mine, self.selector.support(part.topics, mine)),
@@ -111,21 +112,32 @@ class PartAnswerer:
         ranked = rerank(sub, list(pool.values()), self.config.contexts, self.config)
         own = self.selector.select(sub, ranked)
         why = check(sub, own, self.selector)
-        units = self._about(part.topics, own.chosen)
+        units = self._about(about, own.chosen)
         if why is None and units:
             return PartAnswer(part.text, "answered", units)
         why = why or Refusal(RefusalCode.NOTHING_SPECIFIC, "no cited sentence states what this part asks about")
-        units = self._about(part.topics, own.chosen, strict=True)
+        units = self._about(about, own.chosen, strict=True)
         if why.code in DETAIL and units:
             return PartAnswer(part.text, "not_stated", units[:2], why)
         return PartAnswer(part.text, "not_stated", (), why)
 
-    def _about(
-        self, topics: tuple[Topic, ...], units: tuple[Unit, ...] | list[Unit], strict: bool = False
-    ) -> tuple[Unit, ...]:
-        """The units whose passage (its text, headings or catalogue direction) states one of the specific things
-        asked; when nothing specific is asked, all of them (none if `strict`)."""
-        specific = self.analyser.specific(topics)
+    def subjects(self, analysis: QueryAnalysis, part: PartAnalysis) -> list[Topic]:
+        """What a part is about: the things it names; when it names none ("啥时候落地？" after "综合保税区批下来了没？"),
+        the things the whole question names. A glossary name reached through a question word ("哪些产业" for the
+        nine industries) counts only when nothing else is named; with no glossary name at all, its specific words."""
+        named, cue = self.analyser.named, self.analyser.rules.question_cue
+
+        def things(topics: tuple[Topic, ...]) -> list[Topic]:  # not a name asked through a question word (哪些产业)
+            return [t for t in named(topics) if not cue.search(t.text)]
+
+        return (
+            things(part.topics) or things(analysis.topics) or named(part.topics) or self.analyser.specific(part.topics)
+        )
+
+    @staticmethod
+    def _about(specific: list[Topic], units: tuple[Unit, ...] | list[Unit], strict: bool = False) -> tuple[Unit, ...]:
+        """The units whose passage (its text, headings or catalogue direction) states one of the things the part is
+        about; when it is about nothing specific, all of them (none if `strict`)."""
         if not specific:
             return () if strict else tuple(units)
 
