@@ -123,8 +123,9 @@ class PartAnswerer:
 
     def subjects(self, analysis: QueryAnalysis, part: PartAnalysis) -> list[Topic]:
         """What a part is about: the things it names; when it names none ("啥时候落地？" after a question about
-        the bonded zone), the things the whole question names. A glossary name reached through a question word ("哪些产业" for the
-        nine industries) counts only when nothing else is named; with no glossary name at all, its specific words."""
+        the bonded zone), the things the whole question names. A glossary name reached through a question word
+        ("哪些产业" for the nine industries) counts only when nothing else is named; with no glossary name at all,
+        its specific words."""
         named, cue = self.analyser.named, self.analyser.rules.question_cue
 
         def things(topics: tuple[Topic, ...]) -> list[Topic]:  # not a name asked through a question word (哪些产业)
