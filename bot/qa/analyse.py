@@ -18,6 +18,7 @@ from bot.qa.followup import Reading, read
 from bot.qa.glossary import Glossary, Match
 from bot.qa.rules import rules
 from bot.qa.text import content_terms, is_chinese, normalize_query, nouns, numbers, split_parts
+from bot.qa.typos import Homophones
 from bot.qa.vocabulary import Vocabulary
 
 Lang = Literal["zh", "en"]
@@ -96,6 +97,7 @@ class Analyser:
         self.config = config
         self.rules = rules()
         self.topics = lru_cache(maxsize=4096)(self._topics)
+        self.homophones = Homophones(glossary.chinese_terms, vocabulary.text)
 
     def analyse(self, question: str, history: list[dict[str, str]] | None = None) -> QueryAnalysis:
         """The analysis of a (checked) question, read with the conversation so far."""
@@ -136,8 +138,9 @@ class Analyser:
         )
 
     def normalize(self, text: str) -> str:
-        """NFKC, short years, then the glossary's variants (typos and colloquial forms)."""
-        return self.glossary.normalize(normalize_query(text))
+        """NFKC, short years, the glossary's variants (typos and colloquial forms), then sound-alike typos of
+        the documents' names (typos.py)."""
+        return self.homophones.fix(self.glossary.normalize(normalize_query(text)))
 
     def matches(self, text: str) -> list[Match]:
         return self.glossary.match_chinese(text) + self.glossary.match_english(text)
