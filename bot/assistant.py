@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.errors import IndexCorruptError, QuestionError, StoreUnavailableError
-from bot.qa.analyse import Analyser, QueryAnalysis
+from bot.qa.analyse import Analyser, PartAnalysis, QueryAnalysis
 from bot.qa.check import check
 from bot.qa.config import EngineConfig
 from bot.qa.decision import load_decision
@@ -154,6 +154,8 @@ class Assistant:
         found: list[Retrieved] = []
         if selection.repaired or (refusal is not None and refusal.code is RefusalCode.FIGURE_MISSING):
             selection, refusal, found = self._look_for_figure(analysis, ranked, selection, refusal)
+        elif refusal is not None and refusal.code is RefusalCode.KIND_MISSING:
+            selection, refusal, found = self._look_for_kind(analysis, ranked, selection, refusal)
         composition = engine.parts.compose(analysis, candidates, selection, refusal, found)
         answer_lang = lang if lang in ("zh", "en") else analysis.lang
         answer = self._answer(question, analysis, ranked, selection.support, composition, answer_lang)
@@ -182,9 +184,32 @@ class Assistant:
     ) -> tuple[Selection, Refusal | None, list[Retrieved]]:
         """ "How many …": the figure may sit in a passage that says less about the topic; search passages
         with figures by keywords and select again with them."""
-        engine, c = self.engine, self.config
         asking = [p for p in analysis.parts if p.asks_figure] or [analysis.whole]
-        extra = engine.retriever.figure_search(asking, {r.chunk_id for r in ranked[: c.contexts]})
+        extra = self.engine.retriever.figure_search(asking, {r.chunk_id for r in ranked[: self.config.contexts]})
+        return self._select_with(analysis, ranked, selection, refusal, extra)
+
+    def _look_for_kind(
+        self, analysis: QueryAnalysis, ranked: list[Retrieved], selection: Selection, refusal: Refusal | None
+    ) -> tuple[Selection, Refusal | None, list[Retrieved]]:
+        """ "Which zone suits X": the zone that states X may not be among the passages most about X; search
+        the passages that name a zone by the question's keywords and select again with them."""
+        kinds, family = self.engine.analyser.kind_subject(analysis)
+        if not family:
+            return selection, refusal, []
+        query = PartAnalysis(family[0], (), tuple((w, self.config.related_weight) for w in family[1:]))
+        extra = self.engine.retriever.kind_search([query], kinds, {r.chunk_id for r in ranked[: self.config.contexts]})
+        return self._select_with(analysis, ranked, selection, refusal, extra)
+
+    def _select_with(
+        self,
+        analysis: QueryAnalysis,
+        ranked: list[Retrieved],
+        selection: Selection,
+        refusal: Refusal | None,
+        extra: list[Retrieved],
+    ) -> tuple[Selection, Refusal | None, list[Retrieved]]:
+        """Select again with passages found by a search of their own; keep the new choice if it passes."""
+        engine, c = self.engine, self.config
         if not extra:
             return selection, refusal, []
         for rank, r in enumerate(extra, c.contexts + 1):

@@ -236,11 +236,19 @@ def test_phone_layout(phone: Any, tmp_path: Path) -> None:
     phone.mouse.click(*point)
     evidence = details.locator(".hq-evidence")
     evidence.wait_for(state="visible")
-    evidence.scroll_into_view_if_needed()  # the chat may scroll as the answer grows: measure both where they are now
-    tap = summary.bounding_box()
-    shown, answer = evidence.bounding_box(), phone.locator(REPLY).last.bounding_box()
+    evidence.scroll_into_view_if_needed()
+    # The chat may scroll as the answer grows: measure the three boxes in one pass in the page, once it is still.
+    measure = """(d) => [d.querySelector('summary'), d.querySelector('.hq-evidence'), d.closest('.message') || d.parentElement]
+        .map(e => { const r = e.getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}; })"""
+    boxes, previous = details.evaluate(measure), None
+    for _ in range(20):
+        if boxes == previous:
+            break
+        phone.wait_for_timeout(100)
+        previous, boxes = boxes, details.evaluate(measure)
+    tap, shown, answer = boxes
     assert 0 <= shown["y"] - (tap["y"] + tap["height"]) < 24  # beneath the summary, inside the answer
-    assert answer["x"] <= shown["x"] and shown["x"] + shown["width"] <= answer["x"] + answer["width"] + 1
+    assert answer["x"] <= shown["x"] + 1 and shown["x"] + shown["width"] <= answer["x"] + answer["width"] + 1
     assert evidence.locator("mark").count() >= 1 and "规模目标" in evidence.inner_text()
 
     # Touch targets: every button and the evidence toggle at least 40 x 40 px.

@@ -175,6 +175,21 @@ class Analyser:
         what it is about, as against the words that frame what it asks of them (范围, 载体, 申请)."""
         return [t for t in self.specific(topics) if t.kind and t.kind != "general"]
 
+    def kind_subject(self, analysis: QueryAnalysis) -> tuple[frozenset[str], tuple[str, ...]]:
+        """For a "which zone / where" question: the glossary kinds that answer it, and the words that state the
+        main thing it names (its heaviest glossary name, not the words that ask for the zone, with its
+        alternatives and glossary family). No kinds when it asks for none; no words when it names nothing."""
+        kind = analysis.whole.asks_kind
+        if kind is None:
+            return frozenset(), ()
+        kinds = frozenset(self.rules.kind_referents[kind])
+        asking = " ".join(m.group(0).lower() for _, p in self.rules.asks_kind for m in p.finditer(analysis.text))
+        subjects = [t for t in self.named(analysis.topics) if t.kind not in kinds and t.text.lower() not in asking]
+        if not subjects:
+            return kinds, ()
+        main = max(subjects, key=lambda t: t.weight)
+        return kinds, tuple(dict.fromkeys([*main.alternatives, *main.related, *self.glossary.family(main.label)]))
+
     def _topics(self, text: str, related: bool) -> tuple[Topic, ...]:
         """The text's topics: glossary phrases (one topic per span, satisfied by any of its readings), the
         measure word of "how many", numbers, then the remaining content words."""

@@ -67,16 +67,17 @@ def figure_missing(analysis: QueryAnalysis, selection: Selection, selector: Sele
 
 
 def kind_missing(analysis: QueryAnalysis, selection: Selection, selector: Selector) -> Refusal | None:
-    """ "Which zone …?", "Where …?": a cited sentence, or the heading it sits under, must name a zone (a place)."""
+    """ "Which zone …?", "Where …?": a cited sentence, or the heading it sits under, must name a zone (a place),
+    and the sentence must state the main thing the question names (its subject), when it names one."""
     kind = analysis.whole.asks_kind
     if kind is None:
         return None
-    kinds = selector.analyser.rules.kind_referents[kind]
-    glossary = selector.analyser.glossary
-    for u in selection.chosen:
-        if any(m.term.kind in kinds for m in glossary.match_chinese(f"{u.text}\n{u.leaf}")):
-            return None
-    return Refusal(RefusalCode.KIND_MISSING, f"asks for a {kind}, and no cited sentence names one")
+    # "Which zone suits EV makers?": the zone's sentence must state the main thing the question names (or a
+    # term of its family: the industry it belongs to), not only name a zone.
+    kinds, family = selector.analyser.kind_subject(analysis)
+    if any(selector.answers_kind(u, kinds, family) for u in selection.chosen):
+        return None
+    return Refusal(RefusalCode.KIND_MISSING, f"asks for a {kind}, and no cited sentence names one for what it asks")
 
 
 def date_missing(analysis: QueryAnalysis, selection: Selection, selector: Selector) -> Refusal | None:

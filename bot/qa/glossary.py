@@ -92,6 +92,18 @@ class Glossary:
         out = {t.zh for t in self.terms} | {r for t in self.terms for r in (*t.related, *t.zh_aliases)}
         return sorted(w for w in out if w)
 
+    def family(self, zh: str, depth: int = 3) -> tuple[str, ...]:
+        """A name with its Chinese aliases, the terms it lists as related, and the terms above it: those that
+        list it, and those that list them, up to `depth` levels (会展公司 → 策展办展服务 → 会展服务 → 高溢出会展经济),
+        as a zone is described by the industries it prioritises."""
+        term = self._by_zh.get(zh)
+        words = [zh, *(term.zh_aliases if term else ()), *(term.related if term else ())]
+        level = {zh}
+        for _ in range(depth):
+            level = {t.zh for t in self.terms if level & set(t.related)} - set(words)
+            words += sorted(level)
+        return tuple(dict.fromkeys(w for w in words if w))
+
     def normalize(self, text: str) -> str:
         """Apply the variants table: misspellings and colloquial forms become the documents' words."""
         for pattern, wrong, right in self._variant_patterns:

@@ -101,7 +101,8 @@ class PartAnswerer:
     ) -> PartAnswer:
         sub = analysis if part is analysis.whole else self.analyser.part_analysis(analysis, part)
         about = self.subjects(analysis, part)
-        mine = self._about(about, selection.chosen)
+        kind = self.analyser.kind_subject(sub)
+        mine = self._about(about, selection.chosen, kind)
         if part is analysis.whole and refusal is None:
             return PartAnswer(part.text, "answered", mine or selection.chosen[:1])
         if refusal is None and mine and check(sub, Selection(mine, mine, self.selector.support(part.topics, mine)),
@@ -112,11 +113,11 @@ class PartAnswerer:
         ranked = rerank(sub, list(pool.values()), self.config.contexts, self.config)
         own = self.selector.select(sub, ranked)
         why = check(sub, own, self.selector)
-        units = self._about(about, own.chosen)
+        units = self._about(about, own.chosen, kind)
         if why is None and units:
             return PartAnswer(part.text, "answered", units)
         why = why or Refusal(RefusalCode.NOTHING_SPECIFIC, "no cited sentence states what this part asks about")
-        units = self._about(about, own.chosen, strict=True)
+        units = self._about(about, own.chosen, kind, strict=True)
         if why.code in DETAIL and units:
             return PartAnswer(part.text, "not_stated", units[:2], why)
         return PartAnswer(part.text, "not_stated", (), why)
@@ -135,12 +136,19 @@ class PartAnswerer:
             things(part.topics) or things(analysis.topics) or named(part.topics) or self.analyser.specific(part.topics)
         )
 
-    @staticmethod
-    def _about(specific: list[Topic], units: tuple[Unit, ...] | list[Unit], strict: bool = False) -> tuple[Unit, ...]:
+    def _about(
+        self,
+        specific: list[Topic],
+        units: tuple[Unit, ...] | list[Unit],
+        kind: tuple[frozenset[str], tuple[str, ...]] = (frozenset(), ()),
+        strict: bool = False,
+    ) -> tuple[Unit, ...]:
         """The units whose passage (its text, headings or catalogue direction) states one of the things the part is
-        about; when it is about nothing specific, all of them (none if `strict`)."""
+        about, and the sentence naming the zone a "which zone suits X" question asks for; when it is about nothing
+        specific, all of them (none if `strict`)."""
         if not specific:
             return () if strict else tuple(units)
+        kinds, family = kind
 
         def states(text: str) -> bool:
             low = text.lower()
@@ -149,5 +157,8 @@ class PartAnswerer:
         # A unit is about the question when it, its headings or its catalogue direction state a specific thing
         # asked, or when its passage does (a section is about one thing: its other sentences go with it).
         return tuple(
-            u for u in units if states(f"{u.section}\n{u.context.chunk.metadata.get('direction', '')}\n{u.chunk_text}")
+            u
+            for u in units
+            if states(f"{u.section}\n{u.context.chunk.metadata.get('direction', '')}\n{u.chunk_text}")
+            or (kinds and self.selector.answers_kind(u, kinds, family))  # the zone select.py brought in for X
         )

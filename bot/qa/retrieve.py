@@ -197,11 +197,35 @@ class HybridRetriever(BaseRetriever):
     def figure_search(self, parts: list[PartAnalysis], exclude: set[str]) -> list[Retrieved]:
         """Passages that give a figure, ranked by keywords, for "how many / how much" questions whose
         retrieved passages hold no figure for them (the number sits in a section that talks less about it)."""
+        return self.search_among(parts, self._with_figures, exclude)
+
+    def kind_search(self, parts: list[PartAnalysis], kinds: frozenset[str], exclude: set[str]) -> list[Retrieved]:
+        """Passages that name a thing of one of the kinds (a zone), ranked by keywords, for "which zone suits X"
+        questions whose retrieved passages name no zone that states X."""
+        if kinds not in self._naming:
+            glossary = self.analyser.glossary
+            self._naming[kinds] = np.array(
+                [
+                    any(
+                        m.term.kind in kinds
+                        for m in glossary.match_chinese(f"{c.metadata.get('section', '')}\n{c.text}")
+                    )
+                    for c in self.chunks
+                ]
+            )
+        return self.search_among(parts, self._naming[kinds], exclude)
+
+    @cached_property
+    def _naming(self) -> dict[frozenset[str], np.ndarray]:
+        return {}
+
+    def search_among(self, parts: list[PartAnalysis], allowed: np.ndarray, exclude: set[str]) -> list[Retrieved]:
+        """The best passages by keywords among those `allowed`, `figure_search` many per part."""
         out: dict[str, Retrieved] = {}
         n = self.config.figure_search
         for part in parts:
             keyword = self.keyword_index.scores(keyword_tokens(part, self.config.bigram_weight))
-            keyword = np.where(self._with_figures, keyword, 0.0)
+            keyword = np.where(allowed, keyword, 0.0)
             picked = 0
             for i in np.argsort(-keyword, kind="stable"):
                 if picked == n or keyword[i] <= 0:

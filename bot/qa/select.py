@@ -136,7 +136,29 @@ class Selector:
             if fixes:
                 chosen.append(max(fixes, key=lambda u: (u.coverage, u.score)))
                 repaired = True
+        kinds, family = self.analyser.kind_subject(analysis)
+        if kinds and chosen and not any(self.answers_kind(u, kinds, family) for u in chosen):
+            # "Which zone suits X": bring in the sentence that names a zone and states X (or its industry).
+            fixes = [u for u in units if u not in chosen and self.answers_kind(u, kinds, family)]
+            if fixes:
+                # the zone that states the closest kin of X (X itself, then its industry), then the best covered
+                chosen.insert(0, min(fixes, key=lambda u: (self.kinship(u, family), -u.coverage, -u.score)))
+                repaired = True
         return Selection(tuple(chosen), tuple(units), self.support(topics, chosen), repaired)
+
+    @staticmethod
+    def kinship(unit: Unit, family: tuple[str, ...]) -> int:
+        """How close the nearest word of the family the unit states is (0: the thing itself)."""
+        low = unit.text.lower()
+        return next((i for i, w in enumerate(family) if w.lower() in low), len(family))
+
+    def answers_kind(self, unit: Unit, kinds: frozenset[str], family: tuple[str, ...]) -> bool:
+        """The unit (or its heading) names a thing of the kinds asked (a zone), and states the subject."""
+        glossary = self.analyser.glossary
+        if not any(m.term.kind in kinds for m in glossary.match_chinese(f"{unit.text}\n{unit.leaf}")):
+            return False
+        low = unit.text.lower()
+        return not family or any(w.lower() in low for w in family)
 
     def _choose(self, topics: tuple[Topic, ...], units: list[Unit], listing: bool) -> list[Unit]:
         if not units or units[0].coverage <= 0:
