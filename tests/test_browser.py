@@ -238,8 +238,9 @@ def test_phone_layout(phone: Any, tmp_path: Path) -> None:
     evidence.wait_for(state="visible")
     evidence.scroll_into_view_if_needed()
     # The chat may scroll as the answer grows: measure the three boxes in one pass in the page, once it is still.
-    measure = """(d) => [d.querySelector('summary'), d.querySelector('.hq-evidence'), d.closest('.message') || d.parentElement]
-        .map(e => { const r = e.getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}; })"""
+    measure = """(d) => [d.querySelector('summary'), d.querySelector('.hq-evidence'), d.closest('.message')]
+        .map(e => e.getBoundingClientRect())
+        .map(r => ({x: r.x, y: r.y, width: r.width, height: r.height}))"""
     boxes, previous = details.evaluate(measure), None
     for _ in range(20):
         if boxes == previous:
