@@ -176,6 +176,9 @@ class Assistant:
         except (StoreUnavailableError, IndexCorruptError):
             self._stale = True  # no keyword-only fallback: say the store is down rather than answer half-blind
             raise
+        if analysis.about_present:  # "already / so far": the state of play may rank below targets and measures
+            headings = engine.analyser.rules.present_sections
+            candidates += engine.retriever.section_search([analysis.whole], headings, {r.chunk_id for r in candidates})
         ranked = rerank(analysis, candidates, max(self.settings.top_k, c.contexts), c)
         return analysis, candidates, ranked, engine.selector.select(analysis, ranked)
 

@@ -79,3 +79,10 @@ def test_where_in_a_list_is_not_a_place_question() -> None:
     assert place.search("Where is the exhibition centre?")
     assert not place.search("Where do we fit in the auto catalogue?")
     assert not place.search("where would we sit under the plan")
+
+
+def test_a_zone_question_naming_nothing_brings_no_zone_in() -> None:
+    a = _asks_zone(topic("办公", 2.0), text="办公地址在哪里")
+    row = passage("办公空间。", "row", section=CATALOGUE)
+    chosen = SELECTOR.select(a, [row, passage(WEST, "west", rank=2, section=WEST_SECTION)])
+    assert [u.context.chunk_id for u in chosen.chosen] == ["row"] and not chosen.repaired

@@ -104,7 +104,10 @@ def test_a_rebuild_while_serving_fails_no_question(tmp_path: Path, monkeypatch: 
             time.sleep(0.3)
             run_ingest(settings, embeddings=fake, show_progress=False, rebuild=True)
             generations.add(open_index(settings).active_name())
-        time.sleep(0.5)
+        newest = open_index(settings).active_name()
+        deadline = time.monotonic() + 30  # the next question to fail on the old index moves to it (slower under load)
+        while live.generation != newest and time.monotonic() < deadline:
+            time.sleep(0.1)
     assert loop.errors == []
     assert len(generations) == 4 and live.generation == open_index(settings).active_name()
     assert len(loop.answers) > 20

@@ -29,3 +29,16 @@ def test_a_heading_counts_as_part_of_its_passage() -> None:
 def test_no_topics_keeps_the_fused_order() -> None:
     ps = [passage("甲。", "a"), passage("乙。", "b", rank=2)]
     assert [r.chunk_id for r in rerank(analysis(), ps, k=1, config=EngineConfig())] == ["a"]
+
+
+def test_a_question_about_the_present_prefers_the_state_of_play() -> None:
+    plan = "规划 › 四、未来产业新赛道 › 汽车新势力"
+    state = "规划 › 一、发展基础 › 新兴产业领域开拓初具方向"
+    target = passage("汇聚造车新势力总部。", "target", section=plan, score=1.0)
+    today = passage("蔚来、威马等汽车行业新总部加速集聚。", "today", section=state, score=0.7, rank=2)
+    nev = topic("汽车新势力", 2.0, "汽车行业", "造车新势力")
+    config = EngineConfig()
+    assert rerank(analysis(nev), [target, today], k=1, config=config)[0].chunk_id == "target"
+    now = analysis(nev, present=True)  # "which car makers are already there?"
+    assert rerank(now, [target, today], k=1, config=config)[0].chunk_id == "today"
+    assert rerank(now, [target, today], k=1, config=EngineConfig(present_bonus=0.0))[0].chunk_id == "target"

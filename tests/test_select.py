@@ -73,3 +73,14 @@ def test_a_figure_question_brings_in_the_unit_that_gives_the_figure() -> None:
 def test_nothing_is_chosen_when_no_unit_covers_a_topic() -> None:
     a = analysis(topic("写字楼", 1.0))
     assert Selector(tiny_analyser("x")).select(a, [passage("北虹桥片区重点发展汽车新势力。")]).chosen == ()
+
+
+def test_a_question_about_the_present_prefers_sentences_of_the_state_of_play() -> None:
+    selector = Selector(tiny_analyser("汽车行业", "造车新势力"))
+    target = passage("汇聚造车新势力和汽车行业总部。", "target", section="规划 › 四、未来产业新赛道")
+    today = passage("蔚来、威马等汽车行业新总部加速集聚。", "today", section="规划 › 一、发展基础", rank=2)
+    car = topic("汽车行业", 2.0)
+    (first,) = selector.select(analysis(car), [target, today]).units[:1]
+    assert first.context.chunk_id == "target"  # the better-ranked passage, all else equal
+    (first,) = selector.select(analysis(car, present=True), [target, today]).units[:1]
+    assert first.context.chunk_id == "today"

@@ -83,6 +83,11 @@ class QueryAnalysis:
         return self.whole.asks_figure
 
     @property
+    def about_present(self) -> bool:
+        """Every part asks about the present ("already", "so far", 目前): the state of play answers it all."""
+        return self.whole.asks_present and all(p.asks_present for p in self.parts)
+
+    @property
     def figure_parts(self) -> tuple[PartAnalysis, ...]:
         """The parts a figure must be found for: those with topics, or the whole question."""
         return tuple(p for p in self.parts if p.topics) or (self.whole,)

@@ -40,6 +40,9 @@ class EngineConfig:
     # Weight of a passage's topic coverage against its fused rank score (rank fusion rewards many hits on one
     # word; the question needs all its words).
     rerank: float = 1.0
+    # "Already / so far / 目前": passages of the sections that state the present (rules.yaml present_sections) gain
+    # this much, on the scale of a full topic coverage; more pulls present questions away from targets and measures.
+    present_bonus: float = 0.6
 
     # --- select (bot/qa/select.py) ------------------------------------------------------------------
     contexts: int = 6  # passages read for the answer: more finds a second part's sentence, adds noise
@@ -58,6 +61,7 @@ class EngineConfig:
     heading_bonus: float = 0.15  # the unit's own heading names what is asked: it is about it, not mentioning it
     figure_bonus: float = 0.08  # a figure question prefers units that hold figures
     date_bonus: float = 0.15  # a date question prefers units that hold a date
+    present_unit_bonus: float = 0.15  # an "already / so far" question prefers units of the state of play
 
     # --- topics (bot/qa/analyse.py) -----------------------------------------------------------------
     # Weights of topic words the documents never use, as a share of the highest idf: too high and any

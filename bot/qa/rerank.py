@@ -12,6 +12,7 @@ from dataclasses import replace
 from bot.qa.analyse import QueryAnalysis, Topic
 from bot.qa.config import EngineConfig
 from bot.qa.retrieve import Retrieved
+from bot.qa.rules import rules
 
 
 def coverage(topics: tuple[Topic, ...], text: str) -> float:
@@ -23,15 +24,20 @@ def coverage(topics: tuple[Topic, ...], text: str) -> float:
 
 
 def rerank(analysis: QueryAnalysis, retrieved: list[Retrieved], k: int, config: EngineConfig) -> list[Retrieved]:
-    """The top `k` candidates by fused score plus topic coverage, re-ranked 1..k."""
+    """The top `k` candidates by fused score plus topic coverage (plus a bonus, for a question about the present,
+    for passages of the sections that state it), re-ranked 1..k."""
     topics = analysis.topics
     if not topics or not retrieved:
         return retrieved[:k]
     best = max(r.score for r in retrieved) or 1.0
 
+    present_sections = rules().present_sections
+    present = analysis.about_present and present_sections
+
     def score(r: Retrieved) -> float:
-        text = f"{r.chunk.metadata.get('section', '')}\n{r.chunk.text}"
-        return r.score / best + config.rerank * coverage(topics, text)
+        section = str(r.chunk.metadata.get("section", ""))
+        bonus = config.present_bonus if present and any(h in section for h in present_sections) else 0.0
+        return r.score / best + config.rerank * coverage(topics, f"{section}\n{r.chunk.text}") + bonus
 
     ranked = sorted(retrieved, key=lambda r: -score(r))
     return [replace(r, rank=i) for i, r in enumerate(ranked[:k], 1)]

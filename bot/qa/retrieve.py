@@ -215,6 +215,15 @@ class HybridRetriever(BaseRetriever):
             )
         return self.search_among(parts, self._naming[kinds], exclude)
 
+    def section_search(self, parts: list[PartAnalysis], headings: frozenset[str], exclude: set[str]) -> list[Retrieved]:
+        """Passages under the given headings (the state of play), ranked by keywords, for questions about the
+        present whose candidates come from targets and measures."""
+        if headings not in self._naming:
+            self._naming[headings] = np.array(
+                [any(h in str(c.metadata.get("section", "")) for h in headings) for c in self.chunks]
+            )
+        return self.search_among(parts, self._naming[headings], exclude)
+
     @cached_property
     def _naming(self) -> dict[frozenset[str], np.ndarray]:
         return {}

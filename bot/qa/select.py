@@ -125,6 +125,7 @@ class Selector:
             u.score += c.heading_bonus if any(t.covered_by(about) for t in specific) else 0.0
             u.score += c.figure_bonus if analysis.asks_figure and figures(u.text) else 0.0
             u.score += c.date_bonus if analysis.asks_date and DATE.search(u.text) else 0.0
+            u.score += c.present_unit_bonus if analysis.about_present and self._in_present(u) else 0.0
         units.sort(key=lambda u: -u.score)
         chosen = self._choose(topics, units, analysis.asks_list)
         repaired = False
@@ -137,7 +138,7 @@ class Selector:
                 chosen.append(max(fixes, key=lambda u: (u.coverage, u.score)))
                 repaired = True
         kinds, family = self.analyser.kind_subject(analysis)
-        if kinds and chosen and not any(self.answers_kind(u, kinds, family) for u in chosen):
+        if family and chosen and not any(self.answers_kind(u, kinds, family) for u in chosen):
             # "Which zone suits X": bring in the sentence that names a zone and states X (or its industry).
             fixes = [u for u in units if u not in chosen and self.answers_kind(u, kinds, family)]
             if fixes:
@@ -145,6 +146,10 @@ class Selector:
                 chosen.insert(0, min(fixes, key=lambda u: (self.kinship(u, family), -u.coverage, -u.score)))
                 repaired = True
         return Selection(tuple(chosen), tuple(units), self.support(topics, chosen), repaired)
+
+    def _in_present(self, unit: Unit) -> bool:
+        """The unit sits in a section that states the present (the state of play: rules.yaml)."""
+        return any(h in unit.section for h in self.analyser.rules.present_sections)
 
     @staticmethod
     def kinship(unit: Unit, family: tuple[str, ...]) -> int:
