@@ -65,3 +65,13 @@ def test_the_plainest_reason_wins() -> None:
     a = analysis(topic("北虹桥片区", 2.0), missing_numbers=("2030",), unknown_nouns=("写字楼", "租金"))
     assert check(a, _selection([], 0.0), SELECTOR).code is RefusalCode.NO_EVIDENCE
     assert [c.__name__ for c in CHECKS][:2] == ["no_evidence", "unknown_number"]
+
+
+def test_a_year_the_documents_use_is_something_specific() -> None:
+    year = topic("2021", 3.0, number=True)
+    growth = topic("增长", 1.0, general=True)
+    dated = units_of([passage("2021 年新增法人企业同比增长 45%。", "y")], 20)
+    assert check(analysis(growth, year), _selection(dated), SELECTOR) is None  # "2021年新设企业增长咋样？"
+    unknown_year = topic("2035", 3.0, number=True, known=False)
+    refusal = check(analysis(growth, unknown_year), _selection(dated), SELECTOR)
+    assert refusal.code is RefusalCode.NOTHING_SPECIFIC  # a year the documents never use anchors nothing

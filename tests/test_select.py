@@ -84,3 +84,16 @@ def test_a_question_about_the_present_prefers_sentences_of_the_state_of_play() -
     assert first.context.chunk_id == "target"  # the better-ranked passage, all else equal
     (first,) = selector.select(analysis(car, present=True), [target, today]).units[:1]
     assert first.context.chunk_id == "today"
+
+
+def test_a_question_naming_one_document_prefers_its_units() -> None:
+    selector = Selector(tiny_analyser("直播", "电商"))
+    plan = passage("大力发展直播电商。", "plan", title="虹桥国际中央商务区产业发展规划（2022年8月）")
+    row = passage("直播电商：头部直播平台。", "row", rank=2, title="虹桥国际中央商务区重点产业目录（2022年8月）")
+    live = topic("直播", 2.0)
+    catalogue = topic("重点产业目录", 0.5, "目录", kind="document")
+    assert selector.select(analysis(live), [plan, row]).units[0].context.chunk_id == "plan"
+    assert selector.select(analysis(live, catalogue), [plan, row]).units[0].context.chunk_id == "row"
+    notice = passage("直播。", "notice", title="关于发布并实施《…产业发展规划》和《…重点产业目录》的通知")
+    both = selector.select(analysis(live, catalogue), [notice, row]).units
+    assert both[0].context.chunk_id == "row"  # the notice only quotes the catalogue's title

@@ -54,7 +54,8 @@ def low_support(analysis: QueryAnalysis, selection: Selection, selector: Selecto
 
 
 def nothing_specific(analysis: QueryAnalysis, selection: Selection, selector: Selector) -> Refusal | None:
-    specific = selector.analyser.specific(analysis.topics)
+    """Some specific thing asked must be stated; a year or number the documents use counts ("2021年…增长咋样")."""
+    specific = [*selector.analyser.specific(analysis.topics), *(t for t in analysis.topics if t.number and t.known)]
     if not any(selector.level(t, u) > 0 for t in specific for u in selection.chosen):
         return Refusal(RefusalCode.NOTHING_SPECIFIC, "the question names nothing specific that the documents discuss")
     return None

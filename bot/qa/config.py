@@ -62,6 +62,7 @@ class EngineConfig:
     figure_bonus: float = 0.08  # a figure question prefers units that hold figures
     date_bonus: float = 0.15  # a date question prefers units that hold a date
     present_unit_bonus: float = 0.15  # an "already / so far" question prefers units of the state of play
+    document_bonus: float = 0.15  # a question naming one document ("目录里…") prefers units of that document
 
     # --- topics (bot/qa/analyse.py) -----------------------------------------------------------------
     # Weights of topic words the documents never use, as a share of the highest idf: too high and any

@@ -20,6 +20,7 @@ from ingest.chunk import SECTION_SEP
 from ingest.units import quotable_spans
 
 OVERVIEW = "catalogue_overview"
+_QUOTED = re.compile(r"《[^》]*》")
 #: A date as the documents write one (2022年9月14日).
 DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月")
 
@@ -81,6 +82,10 @@ def units_of(retrieved: list[Retrieved], lead_chars: int) -> list[Unit]:
     return out
 
 
+def _title(unit: Unit) -> str:
+    return str(unit.context.chunk.metadata.get("title", ""))
+
+
 class Selector:
     """Scores units against a question's topics and chooses the answer's units."""
 
@@ -116,6 +121,7 @@ class Selector:
         topics = analysis.topics
         units = units_of([*retrieved[: c.contexts], *extra], c.lead_chars)
         specific = self.analyser.specific(topics)
+        named_documents = self._named_documents(topics, units)
         for u in units:
             u.coverage = self.support(topics, [u])
             if u.kind == OVERVIEW and not analysis.asks_list:
@@ -126,6 +132,7 @@ class Selector:
             u.score += c.figure_bonus if analysis.asks_figure and figures(u.text) else 0.0
             u.score += c.date_bonus if analysis.asks_date and DATE.search(u.text) else 0.0
             u.score += c.present_unit_bonus if analysis.about_present and self._in_present(u) else 0.0
+            u.score += c.document_bonus if named_documents and _title(u) in named_documents else 0.0
         units.sort(key=lambda u: -u.score)
         chosen = self._choose(topics, units, analysis.asks_list)
         repaired = False
@@ -146,6 +153,15 @@ class Selector:
                 chosen.insert(0, min(fixes, key=lambda u: (self.kinship(u, family), -u.coverage, -u.score)))
                 repaired = True
         return Selection(tuple(chosen), tuple(units), self.support(topics, chosen), repaired)
+
+    @staticmethod
+    def _named_documents(topics: tuple[Topic, ...], units: list[Unit]) -> set[str]:
+        """The titles of the documents the question names ("目录里…", "in the catalogue"): a document term in a
+        title outside its 《》 quotes (the notice's title quotes the other two), when it names exactly one."""
+        named = {t for t in topics if t.kind == "document"}
+        titles = {_title(u) for u in units}
+        hits = {title for title in titles for t in named if any(a in _QUOTED.sub("", title) for a in t.alternatives)}
+        return hits if len(hits) == 1 else set()
 
     def _in_present(self, unit: Unit) -> bool:
         """The unit sits in a section that states the present (the state of play: rules.yaml)."""
