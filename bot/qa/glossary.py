@@ -81,6 +81,8 @@ class Glossary:
                 self._zh.setdefault(phrase, []).append(t)
         self._zh_patterns = sorted(self._zh, key=len, reverse=True)
         self._by_zh = {t.zh: t for t in self.terms}
+        self._families: dict[tuple[str, int], tuple[str, ...]] = {}
+        self._kinds_named: dict[str, frozenset[str]] = {}
         self._variant_patterns = [
             (_ascii_word(k) if k.isascii() else None, k, v)
             for k, v in sorted(self.variants.items(), key=lambda kv: -len(kv[0]))
@@ -96,13 +98,25 @@ class Glossary:
         """A name with its Chinese aliases, the terms it lists as related, and the terms above it: those that
         list it, and those that list them, up to `depth` levels (会展公司 → 策展办展服务 → 会展服务 → 高溢出会展经济),
         as a zone is described by the industries it prioritises."""
+        key = (zh, depth)
+        if key in self._families:
+            return self._families[key]
         term = self._by_zh.get(zh)
         words = [zh, *(term.zh_aliases if term else ()), *(term.related if term else ())]
         level = {zh}
         for _ in range(depth):
             level = {t.zh for t in self.terms if level & set(t.related)} - set(words)
             words += sorted(level)
-        return tuple(dict.fromkeys(w for w in words if w))
+        self._families[key] = tuple(dict.fromkeys(w for w in words if w))
+        return self._families[key]
+
+    def kinds_named(self, text: str) -> frozenset[str]:
+        """The glossary kinds of the names a Chinese text says (cached: passages are asked about repeatedly)."""
+        if text not in self._kinds_named:
+            if len(self._kinds_named) > 4096:
+                self._kinds_named.clear()
+            self._kinds_named[text] = frozenset(m.term.kind for m in self.match_chinese(text))
+        return self._kinds_named[text]
 
     def normalize(self, text: str) -> str:
         """Apply the variants table: misspellings and colloquial forms become the documents' words."""

@@ -175,8 +175,7 @@ class Selector:
 
     def answers_kind(self, unit: Unit, kinds: frozenset[str], family: tuple[str, ...]) -> bool:
         """The unit (or its heading) names a thing of the kinds asked (a zone), and states the subject."""
-        glossary = self.analyser.glossary
-        if not any(m.term.kind in kinds for m in glossary.match_chinese(f"{unit.text}\n{unit.leaf}")):
+        if not kinds & self.analyser.glossary.kinds_named(f"{unit.text}\n{unit.leaf}"):
             return False
         low = unit.text.lower()
         return not family or any(w.lower() in low for w in family)
