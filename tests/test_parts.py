@@ -75,3 +75,22 @@ def test_a_part_is_about_the_things_named_not_the_words_that_frame_the_question(
     assert "theatre" not in [u.context.chunk_id for u in out.units]  # 载体 alone does not make it about 北虹桥
     alone = analysis(industries, parts=())
     assert answerer.subjects(alone, alone.whole) == [industries]  # nothing else named: the nine industries it is
+
+
+def test_a_part_that_borrows_its_subject_needs_sentences_that_say_it_and_what_it_asks() -> None:
+    funds = topic("专项资金", 2.0, "补贴", kind="measure")
+    apply = topic("申请", 2.0)
+    policy = passage("进一步优化专项资金扶持政策。", "funds", section="规划 › 发展举措")
+    talent = passage(
+        "加大对引进人才在落户、子女教育、住房补贴等方面的政策支持。探索建立外籍人才申请永久居留制度。",
+        "talent",
+        rank=2,
+        section="规划 › 人才",
+    )
+    first = PartAnalysis("专项资金扶持哪些方面", (funds,))
+    where = PartAnalysis("去哪儿申请", (apply,))
+    a = analysis(funds, apply, parts=(first, where))
+    out = _answerer().compose(a, [policy, talent], _selection(policy, talent), None)
+    assert [p.status for p in out.parts] == ["answered", "not_stated"]
+    # the residence-permit sentence says 申请 and sits beside a 补贴 sentence, but says nothing of the funds
+    assert out.parts[1].units == ()

@@ -102,25 +102,38 @@ class PartAnswerer:
         sub = analysis if part is analysis.whole else self.analyser.part_analysis(analysis, part)
         about = self.subjects(analysis, part)
         kind = self.analyser.kind_subject(sub)
-        mine = self._about(about, selection.chosen, kind)
+        # A part that names nothing of its own borrows the whole question's things to pick units; those units must
+        # say them, and what the part asks of them ("去哪儿申请"), themselves, not in another sentence of their passage.
+        borrowed = not self.analyser.named(part.topics)
+        mine = self._about(about, selection.chosen, kind, passage=not borrowed or part is analysis.whole)
         if part is analysis.whole and refusal is None:
             return PartAnswer(part.text, "answered", mine or selection.chosen[:1])
-        if refusal is None and mine and check(sub, Selection(mine, mine, self.selector.support(part.topics, mine)),
-                                               self.selector) is None:  # fmt: skip
+
+        def answers(units: tuple[Unit, ...]) -> bool:
+            share = self._said_share(part.topics, units) if borrowed else self.selector.support(part.topics, units)
+            return bool(units) and check(sub, Selection(units, units, share), self.selector) is None
+
+        if refusal is None and answers(mine):
             return PartAnswer(part.text, "answered", mine)
         # The part's own retrieval: the whole question's candidates may miss a passage only it asks for.
         pool = {r.chunk_id: r for r in [*self.retriever.retrieve(sub, k=self.config.pool), *candidates]}
         ranked = rerank(sub, list(pool.values()), self.config.contexts, self.config)
         own = self.selector.select(sub, ranked)
         why = check(sub, own, self.selector)
-        units = self._about(about, own.chosen, kind)
-        if why is None and units:
+        units = self._about(about, own.chosen, kind, passage=not borrowed)
+        if why is None and units and (not borrowed or answers(units)):
             return PartAnswer(part.text, "answered", units)
         why = why or Refusal(RefusalCode.NOTHING_SPECIFIC, "no cited sentence states what this part asks about")
-        units = self._about(about, own.chosen, kind, strict=True)
+        units = self._about(about, own.chosen, kind, strict=True, passage=not borrowed)
         if why.code in DETAIL and units:
             return PartAnswer(part.text, "not_stated", units[:2], why)
         return PartAnswer(part.text, "not_stated", (), why)
+
+    @staticmethod
+    def _said_share(topics: tuple[Topic, ...], units: tuple[Unit, ...]) -> float:
+        """The weighted share of the topics that the units' own sentences say."""
+        total = sum(t.weight for t in topics)
+        return sum(t.weight for t in topics if any(t.covered_by(u.text) for u in units)) / total if total else 0.0
 
     def subjects(self, analysis: QueryAnalysis, part: PartAnalysis) -> list[Topic]:
         """What a part is about: the things it names; when it names none ("啥时候落地？" after a question about
@@ -142,6 +155,7 @@ class PartAnswerer:
         units: tuple[Unit, ...] | list[Unit],
         kind: tuple[frozenset[str], tuple[str, ...]] = (frozenset(), ()),
         strict: bool = False,
+        passage: bool = True,
     ) -> tuple[Unit, ...]:
         """The units whose passage (its text, headings or catalogue direction) states one of the things the part is
         about, and the sentence naming the zone a "which zone suits X" question asks for; when it is about nothing
@@ -155,10 +169,13 @@ class PartAnswerer:
             return any(t.covered_by(text) or any(r.lower() in low for r in t.related) for t in specific)
 
         # A unit is about the question when it, its headings or its catalogue direction state a specific thing
-        # asked, or when its passage does (a section is about one thing: its other sentences go with it).
+        # asked, or when its passage does (a section is about one thing: its other sentences go with it); for
+        # things a part borrows from the rest of the question (`passage` False), the unit itself must say them.
         return tuple(
             u
             for u in units
-            if states(f"{u.section}\n{u.context.chunk.metadata.get('direction', '')}\n{u.chunk_text}")
+            if states(
+                f"{u.section}\n{u.context.chunk.metadata.get('direction', '')}\n{(u.chunk_text if passage else u.text)}"
+            )
             or (kinds and self.selector.answers_kind(u, kinds, family))  # the zone select.py brought in for X
         )
