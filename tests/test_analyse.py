@@ -52,3 +52,16 @@ def test_a_follow_up_is_analysed_as_read(analyser: Analyser) -> None:
     history = [{"role": "user", "content": "南虹桥片区重点发展哪些产业？"}, {"role": "assistant", "content": "…"}]
     a = analyser.analyse("那北虹桥呢？", history)
     assert a.question == "那北虹桥呢？" and a.reading.resolved and a.text == "北虹桥片区重点发展哪些产业？"
+
+
+def test_a_question_is_about_the_present_when_every_part_or_the_follow_up_says_so(analyser: Analyser) -> None:
+    assert analyser.analyse("目前已经有哪些汽车企业？").about_present
+    mixed = analyser.analyse("北斗这块现在有哪些企业？规划后面打算怎么发展")
+    assert mixed.whole.asks_present and not mixed.about_present  # the second part asks about the plan
+    history = [
+        {"role": "user", "content": "Give me an overview of the low-carbon sector."},
+        {"role": "assistant", "content": "According to the documents: …"},
+    ]
+    follow = analyser.analyse("Which companies are there already?", history)
+    assert follow.reading.resolved and follow.about_present
+    assert not any(analyser.part_analysis(follow, p).follows_present for p in follow.parts)

@@ -73,6 +73,7 @@ class QueryAnalysis:
     asks_list: bool = False
     missing_numbers: tuple[str, ...] = ()  # numbers named that appear nowhere in the documents
     unknown_nouns: tuple[str, ...] = ()  # things named that the documents never name
+    follows_present: bool = False  # a follow-up read with the previous turn that itself asks about the present
 
     @property
     def topics(self) -> tuple[Topic, ...]:
@@ -84,8 +85,9 @@ class QueryAnalysis:
 
     @property
     def about_present(self) -> bool:
-        """Every part asks about the present ("already", "so far", 目前): the state of play answers it all."""
-        return self.whole.asks_present and all(p.asks_present for p in self.parts)
+        """Every part asks about the present ("already", "so far", 目前), or a follow-up does ("Which companies are
+        there already?" after a question about low-carbon energy): the state of play answers it."""
+        return (self.whole.asks_present and all(p.asks_present for p in self.parts)) or self.follows_present
 
     @property
     def figure_parts(self) -> tuple[PartAnalysis, ...]:
@@ -126,6 +128,9 @@ class Analyser:
             asks_list=bool(self.rules.list.search(text)),
             missing_numbers=tuple(n for n in numbers(text) if n not in self.vocabulary.numbers and len(n) >= 2),
             unknown_nouns=self._unknown_nouns(text, topics),
+            follows_present=reading.resolved
+            and bool(self.rules.present.search(question))
+            and len(split_parts(self.normalize(question))) <= 1,
         )
 
     def part_analysis(self, analysis: QueryAnalysis, part: PartAnalysis) -> QueryAnalysis:
@@ -140,6 +145,7 @@ class Analyser:
             asks_list=bool(self.rules.list.search(part.text)),
             missing_numbers=tuple(n for n in analysis.missing_numbers if n in part.numbers),
             unknown_nouns=tuple(w for w in analysis.unknown_nouns if w in part.text),
+            follows_present=False,  # a part asks about the present by its own words
         )
 
     def normalize(self, text: str) -> str:
