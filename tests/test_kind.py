@@ -86,3 +86,15 @@ def test_a_zone_question_naming_nothing_brings_no_zone_in() -> None:
     row = passage("办公空间。", "row", section=CATALOGUE)
     chosen = SELECTOR.select(a, [row, passage(WEST, "west", rank=2, section=WEST_SECTION)])
     assert [u.context.chunk_id for u in chosen.chosen] == ["row"] and not chosen.repaired
+
+
+def test_where_to_go_is_answered_by_a_zone_before_a_single_place() -> None:
+    glossary = Glossary(terms=[*GLOSSARY.terms, Term("嘉定氢能港", "Jiading Hydrogen Port", "place")])
+    analyser = Analyser(glossary, Vocabulary.of([NORTH, WEST, ROW, "文本"]), EngineConfig())
+    selector = Selector(analyser)
+    port = passage("支持嘉定氢能港建设，形成新能源汽车全产业链。", "port", section="规划 › 汽车新势力")
+    a = analysis(topic("新能源汽车", 3.0, "电动车", kind="subfield"), text="电动车企业去哪里好")
+    a = replace(a, whole=replace(a.whole, asks_kind="place"))
+    chosen = selector.select(a, [port, passage(NORTH, "north", rank=2)]).chosen
+    assert chosen[0].context.chunk_id == "north"  # the port is a place that states it; the zone comes first
+    assert check(a, selector.select(a, [port]), selector) is None  # a place alone still answers "where"

@@ -46,7 +46,7 @@ class Rules:
     target_text: re.Pattern[str]
     list: re.Pattern[str]
     asks_kind: tuple[tuple[str, re.Pattern[str]], ...]  # (kind of thing asked for, pattern)
-    kind_referents: dict[str, frozenset[str]]  # kind asked for → glossary kinds that answer it
+    kind_referents: dict[str, tuple[str, ...]]  # kind asked for → glossary kinds that answer it, best first
     measure_words: str
     measure: re.Pattern[str]  # 几家 / 多少场: group 1 is the measure word
     counted_en: tuple[tuple[str, re.Pattern[str]], ...]  # (measure word, "how many <noun>" pattern)
@@ -115,7 +115,7 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
         target_text=_compile(_need(data, "target_text"), "target_text"),
         list=_compile(_need(data, "list"), "list"),
         asks_kind=tuple((str(k), _compile(v, f"asks_kind.{k}")) for k, v in _need(data, "asks_kind").items()),
-        kind_referents={str(k): frozenset(v) for k, v in _need(data, "kind_referents").items()},
+        kind_referents={str(k): tuple(v) for k, v in _need(data, "kind_referents").items()},
         measure_words=measure_words,
         measure=re.compile(rf"(?:(?<!哪)几|多少)([{measure_words}])"),
         counted_en=tuple(

@@ -144,13 +144,19 @@ class Selector:
             if fixes:
                 chosen.append(max(fixes, key=lambda u: (u.coverage, u.score)))
                 repaired = True
-        kinds, family = self.analyser.kind_subject(analysis)
-        if family and chosen and not any(self.answers_kind(u, kinds, family) for u in chosen):
-            # "Which zone suits X": bring in the sentence that names a zone and states X (or its industry).
-            fixes = [u for u in units if u not in chosen and self.answers_kind(u, kinds, family)]
+        _, family = self.analyser.kind_subject(analysis)
+        if family and chosen:
+            # "Which zone suits X" / "where should we go": bring in the sentence that names a zone (the kinds asked
+            # for, best first: a zone before a single place) and states X, unless the answer already has as good a
+            # one; the closest kin of X (X itself, then its industry) first, then the best covered.
+            order = self.analyser.rules.kind_referents[analysis.whole.asks_kind or ""]
+            have = min((self.kind_rank(u, order, family) for u in chosen), default=len(order))
+            fixes = [u for u in units if u not in chosen and self.kind_rank(u, order, family) < have]
             if fixes:
-                # the zone that states the closest kin of X (X itself, then its industry), then the best covered
-                chosen.insert(0, min(fixes, key=lambda u: (self.kinship(u, family), -u.coverage, -u.score)))
+                best = min(
+                    fixes, key=lambda u: (self.kind_rank(u, order, family), self.kinship(u, family), -u.coverage)
+                )
+                chosen.insert(0, best)
                 repaired = True
         return Selection(tuple(chosen), tuple(units), self.support(topics, chosen), repaired)
 
@@ -166,6 +172,13 @@ class Selector:
     def _in_present(self, unit: Unit) -> bool:
         """The unit sits in a section that states the present (the state of play: rules.yaml)."""
         return any(h in unit.section for h in self.analyser.rules.present_sections)
+
+    def kind_rank(self, unit: Unit, order: tuple[str, ...], family: tuple[str, ...]) -> int:
+        """The place in `order` of the best kind the unit names while stating the subject (len(order): none)."""
+        if not self.answers_kind(unit, frozenset(order), family):
+            return len(order)
+        named = self.analyser.glossary.kinds_named(f"{unit.text}\n{unit.leaf}")
+        return min(i for i, k in enumerate(order) if k in named)
 
     @staticmethod
     def kinship(unit: Unit, family: tuple[str, ...]) -> int:
