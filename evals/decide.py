@@ -7,7 +7,8 @@ L2 penalty) fitted by Newton's method; its threshold stops the most unanswerable
 at most REFUSED_BUDGET of the answerable ones. Cross-validation is by set: for each set, fit on
 all the others, then ask that set's questions through the real `ask` with the fitted model, and count its
 errors (answerable questions refused outright, unanswerable ones answered as if covered). The rules are
-asked the same questions. The one with fewer out-of-fold errors is written to decision.json as `use`.
+asked the same questions. The model is written to decision.json as `use` only when its out-of-fold errors are
+lower than the rules' by more than one item's worth.
 """
 
 from __future__ import annotations
@@ -180,8 +181,17 @@ class Comparison:
         return out
 
     @property
+    def margin(self) -> float:
+        """The resolution of the comparison: one item of the smaller class, as a share of that class."""
+        r = self.total(self.rules)
+        return 1 / min(r.answerable, r.unanswerable) if min(r.answerable, r.unanswerable) else 0.0
+
+    @property
     def use(self) -> str:
-        return "model" if self.total(self.model).cost < self.total(self.rules).cost else "rules"
+        """The model decides when its out-of-fold errors are lower than the rules' by more than one item's worth
+        (`margin`); a smaller difference is within what one question more or less would change."""
+        better = self.total(self.rules).cost - self.total(self.model).cost
+        return "model" if better > self.margin + 1e-9 else "rules"
 
 
 def cross_validate(assistant: Any, paths: list[Path]) -> Comparison:
@@ -201,7 +211,8 @@ def write(comparison: Comparison, path: Path = MODEL_FILE) -> None:
     """decision.json: the model fitted on every set, which side decides, and the figures that chose it."""
     data = {
         "use": comparison.use,
-        "why": "the side with the lower sum of the two out-of-fold error rates (hqbot eval decide)",
+        "why": "the model decides when the sum of its two out-of-fold error rates is lower than the rules' by more "
+        "than one item of the smaller class (hqbot eval decide)",
         "model": comparison.final.to_json(),
         "out_of_fold": {
             "model": comparison.total(comparison.model).to_json() | {"wrong": None},
@@ -226,7 +237,8 @@ def table(comparison: Comparison) -> str:
     lines.append(f"{'all':<14} {cells(m)}   {cells(r)}")
     lines.append(
         f"error rates: model {m.refused_rate:.1%} refused + {m.answered_rate:.1%} answered = {m.cost:.3f}; "
-        f"rules {r.refused_rate:.1%} + {r.answered_rate:.1%} = {r.cost:.3f} -> {comparison.use} decides"
+        f"rules {r.refused_rate:.1%} + {r.answered_rate:.1%} = {r.cost:.3f}; the model must be lower by more than "
+        f"{comparison.margin:.3f} (one item) -> {comparison.use} decides"
     )
     final = comparison.final
     lines.append("model fitted on every set (weight per standard deviation of each feature):")

@@ -120,3 +120,16 @@ def test_decision_json_names_the_side_that_decides(tmp_path) -> None:
     path.write_text(json.dumps({**data, "use": "model"}))
     assert load_decision(path) == _model(bias=1.0)
     assert load_decision(tmp_path / "missing.json") is None
+
+
+def test_the_model_decides_only_when_it_errs_less_by_more_than_one_item() -> None:
+    from evals.decide import Comparison, Errors
+
+    def side(refused: int, answered: int) -> dict[str, Errors]:
+        return {"a": Errors(answerable=100, refused=refused, unanswerable=20, answered=answered)}
+
+    final = _model(bias=1.0)
+    assert Comparison(side(2, 3), side(2, 4), final).use == "rules"  # one item fewer: within the resolution
+    assert Comparison(side(2, 2), side(2, 4), final).use == "model"  # two items fewer
+    assert Comparison(side(2, 4), side(2, 3), final).use == "rules"
+    assert Comparison(side(2, 2), side(2, 4), final).margin == pytest.approx(1 / 20)
