@@ -5,12 +5,11 @@ through the same `ask` path as the UI, over one or more eval sets."""
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.qa.decision import MODEL_FILE, DecisionModel
+from bot.qa.decision import MODEL_FILE, DecisionModel, fitted_decision
 from evals.dataset import EvalItem, load_dataset
 from evals.score import item_values
 
@@ -71,8 +70,10 @@ def sweep(assistant: Any, items: list[EvalItem], parameter: str, values: list[fl
 
 def fitted_model() -> DecisionModel:
     """The decision model of decision.json, whichever side decides."""
-    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
-    return DecisionModel.from_json(data["model"])
+    _, model = fitted_decision()
+    if model is None:
+        raise ValueError(f"{MODEL_FILE} is missing: run `hqbot eval decide --write` first.")
+    return model
 
 
 def changes(parameter: str, value: float) -> dict[str, Any]:

@@ -122,11 +122,15 @@ class DecisionModel:
         )
 
 
+def fitted_decision(path: Path = MODEL_FILE) -> tuple[str, DecisionModel | None]:
+    """decision.json's side that decides ("model" or "rules") and its fitted model (None when there is no file)."""
+    if not path.is_file():
+        return "rules", None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return str(data.get("use", "rules")), DecisionModel.from_json(data["model"])
+
+
 def load_decision(path: Path = MODEL_FILE) -> DecisionModel | None:
     """The fitted model when its file says to use it, None when the rules decide (or there is no file)."""
-    if not path.is_file():
-        return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if data.get("use") != "model":
-        return None
-    return DecisionModel.from_json(data["model"])
+    use, model = fitted_decision(path)
+    return model if use == "model" else None

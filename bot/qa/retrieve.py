@@ -203,15 +203,9 @@ class HybridRetriever(BaseRetriever):
         """Passages that name a thing of one of the kinds (a zone), ranked by keywords, for "which zone suits X"
         questions whose retrieved passages name no zone that states X."""
         if kinds not in self._naming:
-            glossary = self.analyser.glossary
+            named = self.analyser.glossary.kinds_named
             self._naming[kinds] = np.array(
-                [
-                    any(
-                        m.term.kind in kinds
-                        for m in glossary.match_chinese(f"{c.metadata.get('section', '')}\n{c.text}")
-                    )
-                    for c in self.chunks
-                ]
+                [bool(kinds & named(f"{c.metadata.get('section', '')}\n{c.text}")) for c in self.chunks]
             )
         return self.search_among(parts, self._naming[kinds], exclude)
 
