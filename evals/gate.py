@@ -32,6 +32,7 @@ DEFAULT_TOLERANCES: dict[str, float] = {
     "citation_precision": 0.03,
     "unanswerable_answered": 0.0,
     "part_coverage": 0.03,
+    "part_wrongly_not_stated": 0.03,
     "standalone_as_asked": 0.0,
     "followup_resolved": 0.0,
     "answer_in_question_language": 0.0,

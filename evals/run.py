@@ -40,6 +40,7 @@ METRIC_DEFS: dict[str, Metric] = {
     "false_abstain_rate": Metric("false_abstain", higher_is_better=False),
     "unanswerable_answered": Metric("answered_as_covered", higher_is_better=False),
     "part_coverage": Metric("parts_covered", per="parts"),
+    "part_wrongly_not_stated": Metric("parts_wrongly_not_stated", higher_is_better=False, per="parts_answerable"),
     "standalone_as_asked": Metric("standalone_as_asked"),
     "followup_resolved": Metric("followup_resolved"),
     "answer_in_question_language": Metric("in_question_language"),

@@ -3,6 +3,7 @@ conversation reading and answer language. `evals/run.py` aggregates them."""
 
 from __future__ import annotations
 
+from difflib import SequenceMatcher
 from typing import Any
 
 from evals.dataset import EvalItem
@@ -15,6 +16,28 @@ from evals.metrics import (
     reciprocal_rank,
 )
 from ingest.figures import figures_of
+
+
+def _aligned(text: str, parts: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The answer's part that asks what an expected part asks: the one sharing the longest run of characters
+    with it (an expected part is quoted from the question; the answer's parts are the question split)."""
+
+    def shared(p: dict[str, Any]) -> int:
+        a, b = text.lower(), str(p.get("text", "")).lower()
+        return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
+
+    return max(parts, key=shared, default=None)
+
+
+def _wrongly_not_stated(item: EvalItem, out: dict[str, Any]) -> tuple[float, float]:
+    """(expected-answered parts the answer marks "not stated", expected-answered parts): a part the documents
+    answer, told to the reader as one they leave open."""
+    answered = [p for p in item.parts if p.status == "answered"]
+    if out.get("abstained"):
+        return 0.0, 0.0
+    parts = list(out.get("parts") or [])
+    wrong = sum((_aligned(p.text, parts) or {}).get("status") == "not_stated" for p in answered)
+    return float(wrong), float(len(answered))
 
 
 def _parts(item: EvalItem, out: dict[str, Any], cited: str) -> tuple[float, float]:
@@ -66,6 +89,7 @@ def item_values(item: EvalItem, out: dict[str, Any], documents: str | None = Non
         values["answered_as_covered"] = float(not abstained and not marked)
     if item.parts:
         values["parts_covered"], values["parts"] = _parts(item, out, cited)
+        values["parts_wrongly_not_stated"], values["parts_answerable"] = _wrongly_not_stated(item, out)
     resolved = str(out.get("resolved_question") or item.question)
     if item.turn == "standalone":
         values["standalone_as_asked"] = float(resolved.strip() == item.question.strip())

@@ -94,6 +94,7 @@ ALL_COLUMNS = (
     "abstain_on_unanswerable",
     "citation_precision",
     "part_coverage",
+    "part_wrongly_not_stated",
     "standalone_as_asked",
     "followup_resolved",
     "answer_in_question_language",

@@ -164,6 +164,27 @@ def test_parts_precision_documents_and_language() -> None:
     assert score_item(english, _item_output(False)).values["in_question_language"] == 0.0
 
 
+def test_a_part_the_documents_answer_marked_not_stated_is_counted() -> None:
+    parts = [
+        {"text": "北虹桥片区重点发展什么", "status": "answered", "must_include": ["汽车新势力"]},
+        {"text": "依托哪些载体", "status": "answered", "must_include": ["临港嘉定科技城"]},
+        {"text": "租金多少", "status": "not_stated"},
+    ]
+    item = _item(category="partial", parts=parts)
+    answer_parts = [  # the question as the engine split it: each expected part matched to the part it overlaps most
+        {"text": "北虹桥片区重点发展什么", "status": "answered", "citations": [1]},
+        {"text": "依托哪些载体", "status": "not_stated", "citations": []},
+        {"text": "租金多少", "status": "not_stated", "citations": []},
+    ]
+    values = score_item(item, _item_output(False) | {"parts": answer_parts}).values
+    assert (values["parts_wrongly_not_stated"], values["parts_answerable"]) == (1.0, 2.0)
+    assert (
+        aggregate([score_item(item, _item_output(False) | {"parts": answer_parts})])["part_wrongly_not_stated"] == 0.5
+    )
+    refused = score_item(item, _item_output(True)).values  # a refusal is counted by the refusal metrics, not here
+    assert refused["parts_answerable"] == 0.0
+
+
 def test_paraphrase_agreement_needs_the_same_evidence_and_the_same_refusal() -> None:
     group = [_item(id=f"g-{v}", group="g", variant=v) for v in ("formal", "casual", "noisy")]
     same = [score_item(i, _item_output(False)) for i in group]

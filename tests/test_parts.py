@@ -94,3 +94,65 @@ def test_a_part_that_borrows_its_subject_needs_sentences_that_say_it_and_what_it
     assert [p.status for p in out.parts] == ["answered", "not_stated"]
     # the residence-permit sentence says 申请 and sits beside a 补贴 sentence, but says nothing of the funds
     assert out.parts[1].units == ()
+
+
+def test_a_part_refers_back_to_the_things_named_before_it_never_forward() -> None:
+    area = topic("面积", 2.0)  # "how big is it": a rare word, no glossary name
+    zone = topic("北虹桥片区", 2.0, kind="zone")
+    size = PartAnalysis("有多大", (area,))
+    which = PartAnalysis("北虹桥发展什么", (zone,))
+    answerer = _answerer()
+    first = analysis(area, zone, parts=(size, which))
+    assert answerer.subjects(first, size) == [area]  # the zone named after it is not what "有多大" is about
+    assert answerer.earlier_things(first, size) == []
+    second = analysis(zone, area, parts=(which, size))
+    assert answerer.subjects(second, size) == [zone]  # named before it: the subject it borrows
+
+
+class Recording:
+    """A retriever that records what each search asked for and finds `found`."""
+
+    def __init__(self, *found) -> None:
+        self.found, self.searched = list(found), []
+
+    def retrieve(self, analysis, k=None):
+        self.searched.append(analysis)
+        return self.found
+
+
+def test_a_part_that_borrows_its_subject_is_searched_and_answered_with_it() -> None:
+    # "环枢纽核心圈涵盖哪些区域？重点发展哪些产业？": the second part names nothing of its own; the sentence that
+    # answers it sits under the circle's heading, after the sentence the whole question cited.
+    core = topic("环枢纽核心圈", 2.0, kind="circle")
+    covers = topic("涵盖", 1.0)
+    focus = topic("重点发展", 0.5, general=True)
+    industries = replace(topic("四高五新", 2.0, kind="concept"), text="哪些产业")  # the names it asks for
+    circle = passage(
+        "以虹桥机场高铁综合交通枢纽为中心，辐射涵盖虹桥机场东片区。重点发展高能级总部经济、高溢出会展经济。",
+        "core",
+        section="规划 › 四、产业发展布局 › （一）一圈：环枢纽核心圈",
+    )
+    reach = PartAnalysis("环枢纽核心圈涵盖哪些区域", (core, covers))
+    what = PartAnalysis("重点发展哪些产业", (focus, industries))
+    a = analysis(core, covers, focus, industries, parts=(reach, what))
+    retriever = Recording(circle)
+    answerer = PartAnswerer(ANALYSER, Selector(ANALYSER), retriever)
+    whole = units_of([circle], 20)[:1]  # the whole question cited only the sentence that says what it covers
+    out = answerer.compose(a, [circle], Selection(tuple(whole), tuple(whole), 1.0), None)
+    assert [p.status for p in out.parts] == ["answered", "answered"]
+    assert "重点发展高能级总部经济" in out.parts[1].units[0].text
+    assert retriever.searched[0].text.startswith("环枢纽核心圈")  # searched as "环枢纽核心圈 重点发展哪些产业"
+    assert core in retriever.searched[0].topics
+
+
+def test_a_borrowed_part_in_words_the_documents_never_use_is_not_stated() -> None:
+    # "…全球贸易商计划是什么？加入的标准是啥？": 标准 appears nowhere, so the plan's sentence does not answer it.
+    plan = topic("全球贸易商计划", 2.0, kind="platform")
+    criteria = topic("门槛", 2.0, known=False)
+    trader = passage("启动商务区“全球贸易商计划”，集聚更多高能级市场主体。", "trader", section="规划 › 发展举措")
+    first = PartAnalysis("全球贸易商计划是什么", (plan,))
+    then = PartAnalysis("加入门槛是啥", (criteria,))
+    a = analysis(plan, criteria, parts=(first, then))
+    answerer = PartAnswerer(ANALYSER, Selector(ANALYSER), Recording(trader))
+    out = answerer.compose(a, [trader], _selection(trader), None)
+    assert [p.status for p in out.parts] == ["answered", "not_stated"]

@@ -56,6 +56,9 @@ class EngineConfig:
     part_coverage: float = 0.25  # a unit added for an uncovered topic must cover this much of the question
     margin: float = 0.2  # runners-up within this score of the best are quoted too (more: fuller, noisier)
     list_margin: float = 0.25  # the same for list questions, which want every item
+    # A part that borrows its subject is not stated when this share of its own words' weight is words the
+    # documents never use.
+    part_unknown: float = 0.5
     overview_factor: float = 0.85  # an overview lists names: prefer the passage about the thing itself
     rank_bonus: float = 0.12  # / rank: ties between units go to the better-retrieved passage
     heading_bonus: float = 0.15  # the unit's own heading names what is asked: it is about it, not mentioning it

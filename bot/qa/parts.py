@@ -10,7 +10,7 @@ are dropped, so no citation is off topic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from bot.qa.analyse import Analyser, PartAnalysis, QueryAnalysis, Topic
@@ -102,24 +102,31 @@ class PartAnswerer:
         sub = analysis if part is analysis.whole else self.analyser.part_analysis(analysis, part)
         about = self.subjects(analysis, part)
         kind = self.analyser.kind_subject(sub)
-        # A part that names nothing of its own borrows the whole question's things to pick units; those units must
+        # A part that names nothing of its own borrows the things an earlier part names to pick units; those units must
         # say them, and what the part asks of them ("去哪儿申请"), themselves, not in another sentence of their passage.
-        borrowed = not self.analyser.named(part.topics)
+        borrowed = not self.things(part.topics) and bool(self.earlier_things(analysis, part))
         mine = self._about(about, selection.chosen, kind, passage=not borrowed or part is analysis.whole)
         if part is analysis.whole and refusal is None:
             return PartAnswer(part.text, "answered", mine or selection.chosen[:1])
 
+        # A part that borrows its subject is read with it, as a follow-up is read with the turn before
+        # ("重点发展哪些产业" after "环枢纽核心圈的范围…" is "环枢纽核心圈 重点发展哪些产业").
+        search = self._with_subject(analysis, part, about) if borrowed else sub
+
         def answers(units: tuple[Unit, ...]) -> bool:
-            share = self._said_share(part.topics, units) if borrowed else self.selector.support(part.topics, units)
-            return bool(units) and check(sub, Selection(units, units, share), self.selector) is None
+            if not units or (borrowed and not self._asked_said(part, units)):
+                return False
+            share = self.selector.support(self._said_of(search.topics), units)
+            return check(search, Selection(units, units, share), self.selector) is None
 
         if refusal is None and answers(mine):
             return PartAnswer(part.text, "answered", mine)
         # The part's own retrieval: the whole question's candidates may miss a passage only it asks for.
-        pool = {r.chunk_id: r for r in [*self.retriever.retrieve(sub, k=self.config.pool), *candidates]}
-        ranked = rerank(sub, list(pool.values()), self.config.contexts, self.config)
-        own = self.selector.select(sub, ranked)
-        why = check(sub, own, self.selector)
+        pool = {r.chunk_id: r for r in [*self.retriever.retrieve(search, k=self.config.pool), *candidates]}
+        ranked = rerank(search, list(pool.values()), self.config.contexts, self.config)
+        own = self.selector.select(search, ranked)
+        own = replace(own, support=self.selector.support(self._said_of(search.topics), own.chosen))
+        why = check(search, own, self.selector)
         units = self._about(about, own.chosen, kind, passage=not borrowed)
         if why is None and units and (not borrowed or answers(units)):
             return PartAnswer(part.text, "answered", units)
@@ -129,25 +136,59 @@ class PartAnswerer:
             return PartAnswer(part.text, "not_stated", units[:2], why)
         return PartAnswer(part.text, "not_stated", (), why)
 
-    @staticmethod
-    def _said_share(topics: tuple[Topic, ...], units: tuple[Unit, ...]) -> float:
-        """The weighted share of the topics that the units' own sentences say."""
+    def _with_subject(self, analysis: QueryAnalysis, part: PartAnalysis, about: list[Topic]) -> QueryAnalysis:
+        """The part as a question of its own, with the things it borrows from an earlier part named (searched for
+        and weighed as topics, as the part's own words are)."""
+        subject = " ".join(dict.fromkeys(t.text or t.label for t in about))
+        mine = {t.label for t in part.topics}
+        topics = (*(t for t in about if t.label not in mine), *part.topics)
+        return self.analyser.part_analysis(analysis, replace(part, text=f"{subject} {part.text}", topics=topics))
+
+    def _asked_said(self, part: PartAnalysis, units: tuple[Unit, ...]) -> bool:
+        """For a part that borrows its subject: the units themselves (or their headings) say what the part asks of it
+        (the weighted share of its document words they say reaches the support floor: "申请" in "具体去哪儿申请"),
+        and the part is not mostly words the documents never use ("what are the criteria to join"). A name asked
+        through a question word ("哪些产业") is what the answer gives, not a word it must say."""
+        topics = self._said_of(part.topics)
         total = sum(t.weight for t in topics)
-        return sum(t.weight for t in topics if any(t.covered_by(u.text) for u in units)) / total if total else 0.0
+        if not total:
+            return True
+        asked = [t for t in topics if t.known]
+        said = sum(t.weight for t in asked if any(t.covered_by(f"{u.leaf}\n{u.text}") for u in units))
+        unknown = sum(t.weight for t in topics if not t.known and not t.number)
+        asked_weight = sum(t.weight for t in asked)
+        enough = not asked_weight or said / asked_weight >= self.config.support
+        return enough and unknown / total < self.config.part_unknown
+
+    def _said_of(self, topics: tuple[Topic, ...]) -> tuple[Topic, ...]:
+        """The topics an answer must say: all but a name asked through a question word ("哪些产业" for the nine
+        industries), which the answer gives by naming its members."""
+        cue = self.analyser.rules.question_cue
+        asked = {id(t) for t in self.analyser.named(topics) if cue.search(t.text)}
+        return tuple(t for t in topics if id(t) not in asked)
 
     def subjects(self, analysis: QueryAnalysis, part: PartAnalysis) -> list[Topic]:
         """What a part is about: the things it names; when it names none ("啥时候落地？" after a question about
-        the bonded zone), the things the whole question names. A glossary name reached through a question word
-        ("哪些产业" for the nine industries) counts only when nothing else is named; with no glossary name at all,
-        its specific words."""
-        named, cue = self.analyser.named, self.analyser.rules.question_cue
-
-        def things(topics: tuple[Topic, ...]) -> list[Topic]:  # not a name asked through a question word (哪些产业)
-            return [t for t in named(topics) if not cue.search(t.text)]
-
+        the bonded zone), the things the parts before it name (a part refers back, never forward). A glossary name
+        reached through a question word ("哪些产业" for the nine industries) counts only when nothing else is
+        named; with no glossary name at all, its specific words."""
+        things, named = self.things, self.analyser.named
         return (
-            things(part.topics) or things(analysis.topics) or named(part.topics) or self.analyser.specific(part.topics)
+            things(part.topics)
+            or self.earlier_things(analysis, part)
+            or named(part.topics)
+            or self.analyser.specific(part.topics)
         )
+
+    def earlier_things(self, analysis: QueryAnalysis, part: PartAnalysis) -> list[Topic]:
+        """The things the parts before this one name (none for the whole question or its first part)."""
+        before = analysis.parts[: analysis.parts.index(part)] if part in analysis.parts else ()
+        return [t for p in before for t in self.things(p.topics)]
+
+    def things(self, topics: tuple[Topic, ...]) -> list[Topic]:
+        """The glossary names among the topics, except a name asked through a question word ("哪些产业")."""
+        cue = self.analyser.rules.question_cue
+        return [t for t in self.analyser.named(topics) if not cue.search(t.text)]
 
     def _about(
         self,
@@ -174,8 +215,6 @@ class PartAnswerer:
         return tuple(
             u
             for u in units
-            if states(
-                f"{u.section}\n{u.context.chunk.metadata.get('direction', '')}\n{(u.chunk_text if passage else u.text)}"
-            )
+            if states(f"{u.section}\n{u.direction}\n{u.chunk_text if passage else u.text}")
             or (kinds and self.selector.answers_kind(u, kinds, family))  # the zone select.py brought in for X
         )

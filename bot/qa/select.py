@@ -56,6 +56,11 @@ class Unit:
     def kind(self) -> str:
         return str(self.context.chunk.metadata.get("kind", ""))
 
+    @property
+    def direction(self) -> str:
+        """A catalogue row's 发展方向 (empty for prose)."""
+        return str(self.context.chunk.metadata.get("direction", ""))
+
 
 @dataclass(frozen=True)
 class Selection:
