@@ -43,6 +43,20 @@ def test_each_part_in_the_order_asked_and_a_part_left_open_is_said_so() -> None:
     assert [(p.status, p.citations) for p in parts] == [("answered", (1,)), ("not_stated", ())]
 
 
+def test_a_part_answered_by_what_an_earlier_part_quoted_points_to_it_instead_of_repeating_it() -> None:
+    north = units_of([passage(NORTH, "north")], 20)
+    composition = Composition(
+        (
+            PartAnswer("北虹桥发展什么、依托什么", "answered", tuple(north)),  # one quote: the whole passage
+            PartAnswer("依托什么", "answered", north[-1:]),  # a sentence inside it
+        )
+    )
+    text, citations, parts = render("zh", composition, lambda s: s)
+    assert len(citations) == 1 and text.count("依托临港嘉定科技城") == 1
+    assert text.splitlines()[-1] == "- " + message("quoted_above", "zh").format(refs="[1]")
+    assert [p.citations for p in parts] == [(1,), (1,)]  # the part still cites what answers it
+
+
 def test_a_detail_left_open_keeps_what_the_documents_do_say() -> None:
     units = units_of([passage(NORTH)], 20)
     text, citations, parts = render("en", _one(units[0], status="not_stated"), lambda s: s)

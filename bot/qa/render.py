@@ -89,7 +89,15 @@ def render(
             key = "not_stated_part" if multi or not part.units else "not_stated_detail"
             lines.append("⚠ " + message(key, lang).format(part=part.text))
         cited: list[int] = []
+        above: list[int] = []  # quotes an earlier part gave: pointed to, not repeated
         for quote in _quotes(part.units):
+            shown = next(
+                (c for (cid, a, b), c in citations.items() if cid == quote[0] and a <= quote[1] and quote[2] <= b), None
+            )
+            if shown is not None:  # an earlier part quoted this span, or one that holds it
+                cited.append(shown.n)
+                above.append(shown.n)
+                continue
             cite = citations.setdefault(quote, _citation(quote, part.units, order, lang, section_en))
             cited.append(cite.n)
             if lang == "en" and cite.quote_en:
@@ -101,6 +109,9 @@ def render(
                 lines.append(
                     f"- {heading(cite.section, cite.quote)}{cite.quote.replace(chr(10), chr(10) + '  ')} [{cite.n}]"
                 )
+        if above:
+            refs = " ".join(f"[{n}]" for n in dict.fromkeys(above))
+            lines.append("- " + message("quoted_above", lang).format(refs=refs))
         parts.append(Part(part.text, part.status, tuple(dict.fromkeys(cited))))
     if lang == "en" and translated:
         lines += ["", message("unofficial", lang)]
