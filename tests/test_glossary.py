@@ -46,6 +46,13 @@ def test_a_misspelt_word_still_completes_a_phrase(glossary) -> None:
     assert all(m.term.zh != "教育" for m in glossary.match_english("tax reductions"))  # not "education"
 
 
+def test_a_real_english_word_is_not_read_as_a_typo_of_a_glossary_word(glossary) -> None:
+    # "director" is one letter from the glossary's "directory" (the key enterprise list), "contact" from "contract"
+    assert "重点企业名录库" not in {m.term.zh for m in glossary.match_english("who is the current director?")}
+    assert not [m for m in glossary.match_english("who should we contact?") if m.text == "contact"]
+    assert {m.term.zh for m in glossary.match_english("any plans on the metavers?")} == {"元宇宙"}  # a typo still is
+
+
 def test_chinese_aliases_map_to_document_words(glossary) -> None:
     zh = {m.term.zh for m in glossary.match_chinese("东虹桥那边呢？")}
     assert "东虹桥片区" in zh

@@ -21,6 +21,19 @@ _NOT_KEY_TERMS = {"general", "section", "document"}
 _NUMBERING = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+[.、]\s*)")
 
 
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    """A general English word list (pyspellchecker's, offline): the words that are not typos."""
+    from spellchecker import SpellChecker
+
+    return frozenset(SpellChecker(distance=1).word_frequency.dictionary)
+
+
+def english_word(word: str) -> bool:
+    """True when the lowercase word is an English word (a typo of a glossary word is not)."""
+    return word in _english_words()
+
+
 @dataclass(frozen=True)
 class Term:
     """One glossary entry."""
@@ -126,9 +139,16 @@ class Glossary:
 
     def match_english(self, text: str) -> list[Match]:
         """Glossary terms named in an English text, longest phrases first, non-overlapping."""
-        # A misspelt word ("biotek", "autonomus") becomes the closest glossary word, so phrases still match.
+        # A misspelt word ("biotek", "autonomus") becomes the closest glossary word, so phrases still match; a real
+        # English word the glossary lacks ("director", "contact", "plots") is left alone, not read as its neighbour.
         words = [
-            ((self._closest(w) or w) if len(w) >= 5 and w.isalpha() and w not in self._known_words else w, s, e)
+            (
+                (self._closest(w) or w)
+                if len(w) >= 5 and w.isalpha() and w not in self._known_words and not english_word(w)
+                else w,
+                s,
+                e,
+            )
             for w, s, e in _words(text.lower())
         ]
         found: list[Match] = []
