@@ -97,3 +97,10 @@ def test_a_question_naming_one_document_prefers_its_units() -> None:
     notice = passage("直播。", "notice", title="关于发布并实施《…产业发展规划》和《…重点产业目录》的通知")
     both = selector.select(analysis(live, catalogue), [notice, row]).units
     assert both[0].context.chunk_id == "row"  # the notice only quotes the catalogue's title
+
+
+def test_a_closing_formula_alone_is_never_quoted() -> None:
+    # "特此通知。" (notice is hereby given) closes the notice: the sentences around it are quotable, it is not.
+    text = "现予以发布，请各单位结合实际贯彻执行。\n特此通知。\n上海虹桥国际中央商务区管理委员会"
+    quoted = [u.text for u in units_of([passage(text, "notice", section="通知")], 0)]
+    assert "特此通知。" not in quoted and any("贯彻执行" in q for q in quoted) and any("管理委员会" in q for q in quoted)

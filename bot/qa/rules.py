@@ -43,6 +43,7 @@ class Rules:
     date: re.Pattern[str]
     present: re.Pattern[str]
     present_sections: frozenset[str]  # headings of the sections that state the present (the state of play)
+    formulae: frozenset[str]  # closing formulae of official documents (特此通知): never quoted on their own
     target_text: re.Pattern[str]
     list: re.Pattern[str]
     asks_kind: tuple[tuple[str, re.Pattern[str]], ...]  # (kind of thing asked for, pattern)
@@ -112,6 +113,7 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
         date=_compile(_need(data, "date"), "date"),
         present=_compile(_need(data, "present"), "present"),
         present_sections=_words(_need(data, "present_sections"), "present_sections"),
+        formulae=_words(_need(data, "formulae"), "formulae"),
         target_text=_compile(_need(data, "target_text"), "target_text"),
         list=_compile(_need(data, "list"), "list"),
         asks_kind=tuple((str(k), _compile(v, f"asks_kind.{k}")) for k, v in _need(data, "asks_kind").items()),

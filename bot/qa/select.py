@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from bot.qa.analyse import Analyser, QueryAnalysis, Topic
 from bot.qa.figures import figure_gap
 from bot.qa.retrieve import Retrieved
+from bot.qa.rules import rules
 from bot.qa.text import figures
 from ingest.chunk import SECTION_SEP
 from ingest.units import quotable_spans
@@ -80,11 +81,20 @@ def units_of(retrieved: list[Retrieved], lead_chars: int) -> list[Unit]:
     for r in retrieved:
         if r.chunk.metadata.get("kind") == OVERVIEW:
             continue  # composed by the chunker, not the documents' words: retrieved, never quoted
-        spans = [(s.start, s.end) for s in quotable_spans(r.chunk.text, str(r.chunk.metadata.get("kind", "")))]
+        spans = [
+            (s.start, s.end)
+            for s in quotable_spans(r.chunk.text, str(r.chunk.metadata.get("kind", "")))
+            if not _formula(r.chunk.text[s.start : s.end])
+        ]
         if len(spans) > 1 and spans[0][1] - spans[0][0] <= lead_chars:
             spans = [(spans[0][0], spans[1][1]), *spans[2:]]
         out.extend(Unit(r, a, b) for a, b in spans)
     return out
+
+
+def _formula(text: str) -> bool:
+    """The sentence is only a closing formula of an official document ("特此通知。")."""
+    return text.strip().rstrip("。！!.").strip() in rules().formulae
 
 
 def _title(unit: Unit) -> str:
