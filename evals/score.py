@@ -3,13 +3,13 @@ conversation reading and answer language. `evals/run.py` aggregates them."""
 
 from __future__ import annotations
 
-from difflib import SequenceMatcher
 from typing import Any
 
 from evals.dataset import EvalItem
 from evals.metrics import (
     cited_precision,
     context_recall,
+    coverage,
     facts_in,
     in_language,
     quote_in_documents,
@@ -21,12 +21,7 @@ from ingest.figures import figures_of
 def _aligned(text: str, parts: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The answer's part that asks what an expected part asks: the one sharing the longest run of characters
     with it (an expected part is quoted from the question; the answer's parts are the question split)."""
-
-    def shared(p: dict[str, Any]) -> int:
-        a, b = text.lower(), str(p.get("text", "")).lower()
-        return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
-
-    return max(parts, key=shared, default=None)
+    return max(parts, key=lambda p: coverage(text.lower(), str(p.get("text", "")).lower()), default=None)
 
 
 def _wrongly_not_stated(item: EvalItem, out: dict[str, Any]) -> tuple[float, float]:

@@ -22,11 +22,11 @@ _NUMBERING = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|[一
 
 
 @lru_cache(maxsize=1)
-def _english_words() -> frozenset[str]:
-    """A general English word list (pyspellchecker's, offline): the words that are not typos."""
+def _english_words() -> dict[str, int]:
+    """A general English word list with frequencies (pyspellchecker's, offline): the words that are not typos."""
     from spellchecker import SpellChecker
 
-    return frozenset(SpellChecker(distance=1).word_frequency.dictionary)
+    return SpellChecker(distance=1).word_frequency.dictionary
 
 
 def english_word(word: str) -> bool:
@@ -142,13 +142,7 @@ class Glossary:
         # A misspelt word ("biotek", "autonomus") becomes the closest glossary word, so phrases still match; a real
         # English word the glossary lacks ("director", "contact", "plots") is left alone, not read as its neighbour.
         words = [
-            (
-                (self._closest(w) or w)
-                if len(w) >= 5 and w.isalpha() and w not in self._known_words and not english_word(w)
-                else w,
-                s,
-                e,
-            )
+            ((self._closest(w) or w) if len(w) >= 5 and w.isalpha() and w not in self._known_words else w, s, e)
             for w, s, e in _words(text.lower())
         ]
         found: list[Match] = []
@@ -166,7 +160,9 @@ class Glossary:
         return found
 
     def _closest_alias(self, word: str) -> str | None:
-        """The glossary word a misspelt word most resembles, if it is close enough."""
+        """The glossary word a misspelt word most resembles, if it is close enough (none for a real English word)."""
+        if english_word(word):
+            return None
         close = difflib.get_close_matches(word, self._en_words.get(word[0], []), n=1, cutoff=0.85)
         return close[0] if close else None
 

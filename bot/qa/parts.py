@@ -163,8 +163,7 @@ class PartAnswerer:
     def _said_of(self, topics: tuple[Topic, ...]) -> tuple[Topic, ...]:
         """The topics an answer must say: all but a name asked through a question word ("哪些产业" for the nine
         industries), which the answer gives by naming its members."""
-        cue = self.analyser.rules.question_cue
-        asked = {id(t) for t in self.analyser.named(topics) if cue.search(t.text)}
+        asked = {id(t) for t in self._asked_names(topics)}
         return tuple(t for t in topics if id(t) not in asked)
 
     def subjects(self, analysis: QueryAnalysis, part: PartAnalysis) -> list[Topic]:
@@ -187,8 +186,13 @@ class PartAnswerer:
 
     def things(self, topics: tuple[Topic, ...]) -> list[Topic]:
         """The glossary names among the topics, except a name asked through a question word ("哪些产业")."""
+        asked = {id(t) for t in self._asked_names(topics)}
+        return [t for t in self.analyser.named(topics) if id(t) not in asked]
+
+    def _asked_names(self, topics: tuple[Topic, ...]) -> list[Topic]:
+        """The glossary names reached through a question word ("哪些产业" for the nine industries)."""
         cue = self.analyser.rules.question_cue
-        return [t for t in self.analyser.named(topics) if not cue.search(t.text)]
+        return [t for t in self.analyser.named(topics) if cue.search(t.text)]
 
     def _about(
         self,
