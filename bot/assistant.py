@@ -78,6 +78,8 @@ class Engine:
     retriever: HybridRetriever
     selector: Selector
     parts: PartAnswerer
+    #: The collection the stages were built over (the registry may point elsewhere by the time they are used).
+    collection: str
 
     @classmethod
     def build(cls, settings: Settings, embeddings: IndexEmbeddings, glossary: Glossary, config: EngineConfig) -> Engine:
@@ -91,7 +93,7 @@ class Engine:
             index, collection, embeddings, analyser, chunks, parents=parents, k=settings.top_k
         )
         selector = Selector(analyser)
-        return cls(analyser, retriever, selector, PartAnswerer(analyser, selector, retriever))
+        return cls(analyser, retriever, selector, PartAnswerer(analyser, selector, retriever), collection.name)
 
 
 class Assistant:
@@ -136,6 +138,11 @@ class Assistant:
     @property
     def chunk_count(self) -> int:
         return len(self.engine.retriever.chunks)
+
+    @property
+    def collection(self) -> str:
+        """The name of the collection this assistant answers from."""
+        return self.engine.collection
 
     def section_en(self, section: str) -> str:
         """The section path with the glossary's English labels beside the Chinese names."""

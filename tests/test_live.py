@@ -115,6 +115,26 @@ def test_a_rebuild_while_serving_fails_no_question(tmp_path: Path, monkeypatch: 
     assert len(loop.answers) > 20
 
 
+def test_a_switch_during_a_swap_labels_what_it_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild that lands between reading the registry and loading the new assistant: the generation is the
+    collection the assistant opened (the newest), not the name read a moment before, so no question is left on a
+    label that no failure will ever correct."""
+    settings, fake, live = _live(tmp_path)
+    run_ingest(settings, embeddings=fake, show_progress=False, rebuild=True)
+    seen = open_index(settings).active_name()
+    original = LiveAssistant._active_name
+
+    def read_then_rebuild(self: LiveAssistant) -> str | None:
+        name = original(self)
+        run_ingest(settings, embeddings=fake, show_progress=False, rebuild=True)  # lands before the load
+        return name
+
+    monkeypatch.setattr(LiveAssistant, "_active_name", read_then_rebuild)
+    assert live.refresh(force=True)
+    newest = open_index(settings).active_name()
+    assert newest != seen and live.generation == newest == live.assistant.collection
+
+
 def test_the_background_check_swaps_while_nobody_asks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings, fake, live = _live(tmp_path)
     monkeypatch.setattr(LiveAssistant, "POLL_SECONDS", 0.05)

@@ -86,7 +86,7 @@ class LiveAssistant:
         self._last_check = self._last_retry = 0.0
         self._retry = False
         self._stop = threading.Event()
-        self.generation = self._active_name() if assistant else None
+        self.generation = assistant.collection if assistant else None
         self.state, self.message = ("ready", "") if assistant else ("starting", LOADING)
 
     @property
@@ -125,8 +125,8 @@ class LiveAssistant:
             if self.build_index:
                 ensure_index(self.settings, embeddings)
             self.state, self.message = "loading", LOADING
-            name = self._active_name()
-            self._assistant, self.generation = Assistant(self.settings, embeddings=embeddings), name
+            self._assistant = Assistant(self.settings, embeddings=embeddings)
+            self.generation = self._assistant.collection  # what it opened, not what the registry said a moment ago
             self.state, self.message = "ready", ""
             print(f"Ready: {self._assistant.chunk_count} passages indexed.", flush=True)
         except HqbotError as exc:
@@ -186,10 +186,13 @@ class LiveAssistant:
                 return False  # swapped by another thread meanwhile
             started = time.perf_counter()
             new = Assistant(self.settings, embeddings=self._model())
-            self._assistant, self.generation = new, name
+            # the generation is the collection it opened: another switch may have come between reading `name` and
+            # loading, and a label of the older one would never be corrected by a failing question
+            self._assistant, self.generation = new, new.collection
             self.state, self.message = "ready", ""
             seconds = time.perf_counter() - started
-            print(f"Index changed: answering from {new.chunk_count} passages ({name}, {seconds:.1f} s).", flush=True)
+            changed = f"Index changed: answering from {new.chunk_count} passages ({new.collection}, {seconds:.1f} s)."
+            print(changed, flush=True)
             return True
         except HqbotError as exc:
             logger.warning("The new index %s could not be loaded yet: %s", name, exc)
