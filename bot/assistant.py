@@ -87,7 +87,10 @@ class Engine:
         collection = index.require(embeddings.model_id)
         chunks, parents = with_english(index.chunks(collection))
         add_words(glossary.chinese_terms)
-        vocabulary = Vocabulary.of(f"{c.metadata.get('section', '')}\n{c.text}" for c in chunks)
+        vocabulary = Vocabulary.of(
+            (f"{c.metadata.get('section', '')}\n{c.text}" for c in chunks),
+            (f"{c.metadata.get('section_en', '')}\n{c.metadata.get('text_en', '')}" for c in chunks),
+        )
         analyser = Analyser(glossary, vocabulary, config)
         retriever = HybridRetriever.build(
             index, collection, embeddings, analyser, chunks, parents=parents, k=settings.top_k

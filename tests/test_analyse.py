@@ -1,6 +1,9 @@
 """Stage 1, analyse: language, parts, topics and their weights, figure/date/list cues, unknown things."""
 
 from bot.qa.analyse import Analyser
+from bot.qa.config import EngineConfig
+from bot.qa.glossary import Glossary
+from bot.qa.vocabulary import Vocabulary
 
 
 def test_language_parts_and_cues(analyser: Analyser) -> None:
@@ -39,7 +42,28 @@ def test_words_the_documents_never_use_are_unknown_and_weighted_by_kind(analyser
     en = analyser.analyse("What are office rents like?")
     rents = next(t for t in en.topics if t.label == "rents")
     assert not rents.known and rents.weight == analyser.config.unknown_en * top
-    assert not en.unknown_nouns  # only Chinese nouns count as unknown things (English words are not in the text)
+    assert not en.unknown_nouns  # an English word counts only inside the thing asked for ("what is the …", below)
+
+
+def test_the_thing_an_english_question_asks_for_is_unknown_in_words_the_documents_english_never_uses() -> None:
+    """ "How much cash reward …", "what's the average office rent …", "who's the current director …": a word of the
+    thing asked for that the documents' English never uses (in any form) is a thing they never name; one they use
+    ("rents" for "rent"), a word outside the thing asked for, and the class counted by "how many" are not."""
+    chinese = ["北虹桥片区。重点发展总部经济。", "办公租金保持稳定。"]
+    english = ["North Hongqiao Zone. Develop the headquarters economy.", "Average office rents stay stable."]
+    analyser = Analyser(Glossary(), Vocabulary.of(chinese, english), EngineConfig())
+    unknown = {
+        q: analyser.analyse(q).unknown_nouns
+        for q in [
+            "How much cash reward does a company get?",
+            "What's the average office rent in North Hongqiao?",
+            "Who's the current director of the committee?",
+            "Which director signed it, and is there a cash reward?",
+            "How many trade promo agencies are there?",
+        ]
+    }
+    assert list(unknown.values()) == [("cash", "reward"), (), ("current", "director"), (), ()]
+    assert analyser.vocabulary.says_in_english("Rent") and not analyser.vocabulary.says_in_english("director")
 
 
 def test_specific_topics_leave_out_everyday_words_and_numbers(analyser: Analyser) -> None:

@@ -9,6 +9,7 @@ the documents make them (words the documents never use are marked unknown).
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -241,12 +242,18 @@ class Analyser:
             topics.append(Topic(term, (term,), weight, term, known=known))
         return tuple(topics)
 
-    @staticmethod
-    def _unknown_nouns(text: str, topics: tuple[Topic, ...]) -> tuple[str, ...]:
-        """Chinese things the question asks about that the documents never name (写字楼, 租金, 所得税);
-        unknown verbs and fillers (比如, 进驻, 中间) are how people ask, not what they ask about."""
-        unknown = [t.label for t in topics if not t.known and not t.number and not t.label.isascii()]
+    def _unknown_nouns(self, text: str, topics: tuple[Topic, ...]) -> tuple[str, ...]:
+        """Things the question asks about that the documents never name: Chinese nouns (写字楼, 租金, 所得税; unknown
+        verbs and fillers such as 比如, 进驻, 中间 are how people ask, not what they ask about), and the words of the
+        thing an English question asks for ("how much cash reward", "the current director") that neither the glossary
+        nor the documents' English ever uses."""
+        unknown = [t.label for t in topics if not t.known and not t.number]
         if not unknown:
             return ()
         named = nouns(text)
-        return tuple(w for w in unknown if w in named)
+        chinese = [w for w in unknown if not w.isascii() and w in named]
+        asked = {
+            w.lower() for m in self.rules.asked_thing_en.finditer(text) for w in re.findall(r"[A-Za-z]+", m["thing"])
+        }
+        english = [w for w in unknown if w.isascii() and w in asked and not self.vocabulary.says_in_english(w)]
+        return tuple(chinese + english)

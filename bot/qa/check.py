@@ -34,14 +34,14 @@ def unknown_number(analysis: QueryAnalysis, selection: Selection, selector: Sele
 def unknown_figure_topic(analysis: QueryAnalysis, selection: Selection, selector: Selector) -> Refusal | None:
     unknown = analysis.unknown_nouns
     if analysis.asks_figure and len(unknown) >= selector.config.unknown_quantity:
-        detail = f"asks for a figure about {'、'.join(unknown)}, which the documents never mention"
+        detail = f"asks for a figure about {_names(unknown)}, which the documents never mention"
         return Refusal(RefusalCode.UNKNOWN_FIGURE_TOPIC, detail)
     return None
 
 
 def unknown_topic(analysis: QueryAnalysis, selection: Selection, selector: Selector) -> Refusal | None:
     if len(analysis.unknown_nouns) >= selector.config.unknown_terms:
-        return Refusal(RefusalCode.UNKNOWN_TOPIC, f"the documents never mention {'、'.join(analysis.unknown_nouns)}")
+        return Refusal(RefusalCode.UNKNOWN_TOPIC, f"the documents never mention {_names(analysis.unknown_nouns)}")
     return None
 
 
@@ -86,6 +86,11 @@ def date_missing(analysis: QueryAnalysis, selection: Selection, selector: Select
     if analysis.asks_date and not any(_YEARISH.search(u.text) for u in selection.chosen):
         return Refusal(RefusalCode.DATE_MISSING, "asks when, and no cited sentence gives a date or a year")
     return None
+
+
+def _names(words: tuple[str, ...]) -> str:
+    """Words listed in their own language's way ("cash, reward"; "租金、所得税")."""
+    return ", ".join(words) if all(w.isascii() for w in words) else "、".join(words)
 
 
 _YEARISH = re.compile(r"(?:19|20)\d\d\s*年|\d{4}\s*年\s*\d{1,2}\s*月")

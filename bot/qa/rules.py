@@ -51,6 +51,7 @@ class Rules:
     measure_words: str
     measure: re.Pattern[str]  # 几家 / 多少场: group 1 is the measure word
     counted_en: tuple[tuple[str, re.Pattern[str]], ...]  # (measure word, "how many <noun>" pattern)
+    asked_thing_en: re.Pattern[str]  # the noun phrase an English question asks for: group `thing`
     question_word_zh: re.Pattern[str]
     part_break: re.Pattern[str]
     question_cue: re.Pattern[str]
@@ -124,6 +125,7 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
             (str(m), re.compile(rf"\bhow many\b(?:\s+[\w-]+){{0,3}}?\s+(?:{nouns})\b", re.IGNORECASE))
             for m, nouns in counted.items()
         ),
+        asked_thing_en=_compile(_need(data, "asked_thing_en"), "asked_thing_en"),
         question_word_zh=_compile(_need(data, "question_word_zh"), "question_word_zh"),
         part_break=_compile(_need(data, "part_break"), "part_break"),
         question_cue=_compile(_need(data, "question_cue"), "question_cue"),

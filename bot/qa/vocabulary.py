@@ -3,31 +3,36 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.qa.text import numbers, tokens
+from bot.qa.text import numbers, stem, tokens
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Document frequencies of the chunks' tokens, the whole text (lowercase) and every number in it."""
+    """Document frequencies of the chunks' tokens, the whole text (lowercase) and every number in it, and the stems
+    of every word of the documents' reviewed English."""
 
     doc_freq: dict[str, int]
     n_docs: int
     text: str
     numbers: frozenset[str]
+    english: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, texts: Iterable[str]) -> Vocabulary:
-        """Statistics over passages (each a chunk's heading path and text)."""
+    def of(cls, texts: Iterable[str], english: Iterable[str] = ()) -> Vocabulary:
+        """Statistics over passages (each a chunk's heading path and text) and their English, when translated."""
         texts = list(texts)
         doc_freq: Counter[str] = Counter()
         for t in texts:
             doc_freq.update(set(tokens(t)))
         corpus = "\n".join(texts)
-        return cls(dict(doc_freq), max(1, len(texts)), corpus.lower(), frozenset(numbers(corpus)))
+        words = {w for t in english for w in _ENGLISH_WORD.findall(t.lower())}
+        stems = frozenset(stem(w) for w in words)
+        return cls(dict(doc_freq), max(1, len(texts)), corpus.lower(), frozenset(numbers(corpus)), stems)
 
     @property
     def max_idf(self) -> float:
@@ -45,3 +50,10 @@ class Vocabulary:
     def knows(self, term: str) -> bool:
         """True when the documents use the word."""
         return term.lower() in self.text
+
+    def says_in_english(self, word: str) -> bool:
+        """True when the documents' English uses the word (any form of it: "rents" for "rent")."""
+        return stem(word.lower()) in self.english
+
+
+_ENGLISH_WORD = re.compile(r"[a-z]+")
