@@ -47,6 +47,7 @@ def analysis(
     measures: tuple[str, ...] = (),
     numbers: tuple[str, ...] = (),
     present: bool = False,
+    list_heads: frozenset[str] = frozenset(),
 ) -> QueryAnalysis:
     whole = PartAnalysis(
         text, tuple(topics), asks_figure=asks_figure, asks_present=present, measures=measures, numbers=numbers
@@ -60,6 +61,7 @@ def analysis(
         parts=parts,
         asks_date=asks_date,
         asks_list=asks_list,
+        list_heads=list_heads,
         missing_numbers=missing_numbers,
         unknown_nouns=unknown_nouns,
     )

@@ -89,3 +89,12 @@ def test_a_question_is_about_the_present_when_every_part_or_the_follow_up_says_s
     follow = analyser.analyse("Which companies are there already?", history)
     assert follow.reading.resolved and follow.about_present
     assert not any(analyser.part_analysis(follow, p).follows_present for p in follow.parts)
+
+
+def test_the_name_of_what_a_list_question_lists(analyser: Analyser) -> None:
+    """The topic said right before or right after the list cue: 基本原则有哪几条 lists principles, 有哪些企业 lists
+    companies (not 现在, which is said before the cue but names when, not what)."""
+    assert analyser.analyse("规划确定的基本原则有哪几条？").list_heads == {"基本原则"}
+    assert analyser.analyse("What are the basic principles of the plan?").list_heads == {"基本原则"}
+    assert "发展基础" not in analyser.analyse("北斗这块现在有哪些企业？").list_heads
+    assert not analyser.analyse("北虹桥片区的面积是多少？").list_heads

@@ -156,3 +156,33 @@ def test_a_borrowed_part_in_words_the_documents_never_use_is_not_stated() -> Non
     answerer = PartAnswerer(ANALYSER, Selector(ANALYSER), Recording(trader))
     out = answerer.compose(a, [trader], _selection(trader), None)
     assert [p.status for p in out.parts] == ["answered", "not_stated"]
+
+
+class Retrieval:
+    """A retriever that returns the same passages for any part."""
+
+    def __init__(self, *passages) -> None:
+        self.passages = list(passages)
+
+    def retrieve(self, analysis, k=None):
+        return self.passages
+
+
+def test_a_part_that_lists_by_a_heading_name_takes_every_item_under_it() -> None:
+    """ "“三轴”分别叫什么？中部那条轴从哪里起步？": the whole question's choice favours the central axis (the second
+    part names it); the first part lists the axes, so it is answered by its own selection, with each of them."""
+    axes = topic("三轴", 2.0, kind="axis")
+    sections = {"south": "南向生命科创发展轴", "centre": "中部数字干线发展轴", "north": "北向创新新势力发展轴"}
+    items = [
+        passage(f"{name}。以某地为起点。", cid, rank=i, section=f"规划 › 三轴 › {name}")
+        for i, (cid, name) in enumerate(sections.items(), 1)
+    ]
+    names = PartAnalysis("三轴分别叫什么", (axes,))
+    start = PartAnalysis("中部那条轴从哪里起步", (topic("中部数字干线发展轴", 2.0, kind="axis"),))
+    a = analysis(axes, *start.topics, parts=(names, start), asks_list=True, list_heads=frozenset({"三轴"}))
+    centre = tuple(units_of([items[1]], 20))
+    whole = Selection(centre, tuple(units_of(items, 20)), 1.0)
+    answerer = PartAnswerer(ANALYSER, Selector(ANALYSER), Retrieval(*items))
+    out = answerer.compose(a, items, whole, None)
+    assert out.parts[0].status == "answered"
+    assert {u.context.chunk_id for u in out.parts[0].units} == set(sections)

@@ -105,3 +105,20 @@ def test_a_closing_formula_alone_is_never_quoted() -> None:
     quoted = [u.text for u in units_of([passage(text, "notice", section="通知")], 0)]
     assert "特此通知。" not in quoted
     assert any("贯彻执行" in q for q in quoted) and any("管理委员会" in q for q in quoted)
+
+
+def test_a_list_question_is_answered_by_the_items_under_the_heading_that_names_it() -> None:
+    """Under "基本原则", each principle is a passage with its own heading: for "基本原则有哪几条" each states the topic
+    (1), for a question that does not list it only its heading does (in_section); a passage whose own heading names
+    the topic is about it, not one of its items."""
+    selector = Selector(tiny_analyser("x"))
+    principles = topic("基本原则", 2.0)
+    item = passage("坚持新赛道创新发展。布局产业创新发展新赛道。", "p1", section="规划 › 基本原则 › 坚持新赛道创新发展")
+    (unit,) = units_of([item], lead_chars=20)
+    assert selector.level(principles, unit, frozenset({"基本原则"})) == 1.0
+    assert selector.level(principles, unit) == selector.config.in_section
+    own = passage("总体要求。", "p0", section="规划 › 总体要求 › 基本原则")
+    (heading,) = units_of([own], lead_chars=20)
+    assert not selector.listed_under(principles, heading)
+    a = analysis(principles, topic("确定", 1.0, known=False), asks_list=True, list_heads=frozenset({"基本原则"}))
+    assert Selector(tiny_analyser("x")).select(a, [item]).support > selector.config.support

@@ -72,6 +72,7 @@ class QueryAnalysis:
     matches: tuple[Match, ...] = field(default=(), compare=False)
     asks_date: bool = False
     asks_list: bool = False
+    list_heads: frozenset[str] = frozenset()  # the topics (labels) naming what a list question lists
     missing_numbers: tuple[str, ...] = ()  # numbers named that appear nowhere in the documents
     unknown_nouns: tuple[str, ...] = ()  # things named that the documents never name
     follows_present: bool = False  # a follow-up read with the previous turn that itself asks about the present
@@ -127,6 +128,7 @@ class Analyser:
             matches=matches,
             asks_date=bool(self.rules.date.search(text)),
             asks_list=bool(self.rules.list.search(text)),
+            list_heads=self.list_heads(text, topics),
             missing_numbers=tuple(n for n in numbers(text) if n not in self.vocabulary.numbers and len(n) >= 2),
             unknown_nouns=self._unknown_nouns(text, topics),
             follows_present=reading.resolved
@@ -144,6 +146,7 @@ class Analyser:
             matches=(),
             asks_date=bool(self.rules.date.search(part.text)),
             asks_list=bool(self.rules.list.search(part.text)),
+            list_heads=self.list_heads(part.text, part.topics),
             missing_numbers=tuple(n for n in analysis.missing_numbers if n in part.numbers),
             unknown_nouns=tuple(w for w in analysis.unknown_nouns if w in part.text),
             follows_present=False,  # a part asks about the present by its own words
@@ -186,6 +189,24 @@ class Analyser:
         """The things a question names by their glossary names (a zone, an industry, a platform, an org):
         what it is about, as against the words that frame what it asks of them (范围, 载体, 申请)."""
         return [t for t in self.specific(topics) if t.kind and t.kind != "general"]
+
+    def list_heads(self, text: str, topics: tuple[Topic, ...]) -> frozenset[str]:
+        """The topics naming what a list question lists ("基本原则有哪几条", "which platforms"): said right after
+        or right before its list cue."""
+        r, low, heads = self.rules, text.lower(), set()
+        for t in topics:
+            if not t.text or t.number:
+                continue
+            for m in re.finditer(re.escape(t.text.lower()), low):
+                if r.list_before.search(low[: m.start()]) or r.list_after.search(low[m.end() :]):
+                    heads.add(t.label)
+        return frozenset(heads)
+
+    def asked_names(self, topics: tuple[Topic, ...] | list[Topic]) -> list[Topic]:
+        """The glossary names reached through a question word ("哪些产业", "which industries" for the nine
+        industries): what the answer gives by naming members, not a word it must say."""
+        cue = self.rules.question_cue
+        return [t for t in self.named(topics) if cue.search(t.text)]
 
     def kind_subject(self, analysis: QueryAnalysis) -> tuple[frozenset[str], tuple[str, ...]]:
         """For a "which zone / where" question: the glossary kinds that answer it, and the words that state the

@@ -116,20 +116,28 @@ class PartAnswerer:
         def answers(units: tuple[Unit, ...]) -> bool:
             if not units or (borrowed and not self._asked_said(part, units)):
                 return False
-            share = self.selector.support(self._said_of(search.topics), units)
+            share = self.selector.support(self._said_of(search.topics), units, search.list_heads)
             return check(search, Selection(units, units, share), self.selector) is None
 
-        if refusal is None and answers(mine):
+        # A part that asks for a list by the name of a heading the items sit under ("“三轴”分别叫什么") is answered by
+        # its own selection, which takes every item listed there; the whole question's units are chosen for all parts
+        # and may hold one item.
+        heads = [t for t in search.topics if t.label in search.list_heads]
+        items = {u.context.chunk_id for t in heads for u in selection.units if self.selector.listed_under(t, u)}
+        listing = search.asks_list and len(items) >= 2
+        if refusal is None and not listing and answers(mine):
             return PartAnswer(part.text, "answered", mine)
         # The part's own retrieval: the whole question's candidates may miss a passage only it asks for.
         pool = {r.chunk_id: r for r in [*self.retriever.retrieve(search, k=self.config.pool), *candidates]}
         ranked = rerank(search, list(pool.values()), self.config.contexts, self.config)
         own = self.selector.select(search, ranked)
-        own = replace(own, support=self.selector.support(self._said_of(search.topics), own.chosen))
+        own = replace(own, support=self.selector.support(self._said_of(search.topics), own.chosen, search.list_heads))
         why = check(search, own, self.selector)
         units = self._about(about, own.chosen, kind, passage=not borrowed)
         if why is None and units and (not borrowed or answers(units)):
             return PartAnswer(part.text, "answered", units)
+        if refusal is None and listing and answers(mine):
+            return PartAnswer(part.text, "answered", mine)
         why = why or Refusal(RefusalCode.NOTHING_SPECIFIC, "no cited sentence states what this part asks about")
         units = self._about(about, own.chosen, kind, strict=True, passage=not borrowed)
         if why.code in DETAIL and units:
@@ -163,7 +171,7 @@ class PartAnswerer:
     def _said_of(self, topics: tuple[Topic, ...]) -> tuple[Topic, ...]:
         """The topics an answer must say: all but a name asked through a question word ("哪些产业" for the nine
         industries), which the answer gives by naming its members."""
-        asked = {id(t) for t in self._asked_names(topics)}
+        asked = {id(t) for t in self.analyser.asked_names(topics)}
         return tuple(t for t in topics if id(t) not in asked)
 
     def subjects(self, analysis: QueryAnalysis, part: PartAnalysis) -> list[Topic]:
@@ -186,13 +194,8 @@ class PartAnswerer:
 
     def things(self, topics: tuple[Topic, ...]) -> list[Topic]:
         """The glossary names among the topics, except a name asked through a question word ("哪些产业")."""
-        asked = {id(t) for t in self._asked_names(topics)}
+        asked = {id(t) for t in self.analyser.asked_names(topics)}
         return [t for t in self.analyser.named(topics) if id(t) not in asked]
-
-    def _asked_names(self, topics: tuple[Topic, ...]) -> list[Topic]:
-        """The glossary names reached through a question word ("哪些产业" for the nine industries)."""
-        cue = self.analyser.rules.question_cue
-        return [t for t in self.analyser.named(topics) if cue.search(t.text)]
 
     def _about(
         self,

@@ -46,6 +46,8 @@ class Rules:
     formulae: frozenset[str]  # closing formulae of official documents (特此通知): never quoted on their own
     target_text: re.Pattern[str]
     list: re.Pattern[str]
+    list_before: re.Pattern[str]  # a list question's cue just before the name of what it lists
+    list_after: re.Pattern[str]  # … or just after it
     asks_kind: tuple[tuple[str, re.Pattern[str]], ...]  # (kind of thing asked for, pattern)
     kind_referents: dict[str, tuple[str, ...]]  # kind asked for → glossary kinds that answer it, best first
     measure_words: str
@@ -117,6 +119,8 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
         formulae=_words(_need(data, "formulae"), "formulae"),
         target_text=_compile(_need(data, "target_text"), "target_text"),
         list=_compile(_need(data, "list"), "list"),
+        list_before=_compile(_need(data, "list_head")["before"], "list_head.before"),
+        list_after=_compile(_need(data, "list_head")["after"], "list_head.after"),
         asks_kind=tuple((str(k), _compile(v, f"asks_kind.{k}")) for k, v in _need(data, "asks_kind").items()),
         kind_referents={str(k): tuple(v) for k, v in _need(data, "kind_referents").items()},
         measure_words=measure_words,

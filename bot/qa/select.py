@@ -109,10 +109,12 @@ class Selector:
         self.config = analyser.config
 
     # --- how much a unit says about a topic -----------------------------------------------------
-    def level(self, topic: Topic, unit: Unit) -> float:
-        """1 when the unit says it, less when it says a related term, or only its passage or heading does."""
+    def level(self, topic: Topic, unit: Unit, listing: frozenset[str] = frozenset()) -> float:
+        """1 when the unit says it, less when it says a related term, or only its passage or heading does. For a
+        list question ("基本原则有哪几条？"), a passage with a heading of its own (坚持新赛道创新发展) under a heading
+        that names the topic (基本原则) is one of the things that heading lists: it states the topic (1)."""
         c = self.config
-        if topic.covered_by(unit.text):
+        if topic.covered_by(unit.text) or (topic.label in listing and self.listed_under(topic, unit)):
             return 1.0
         if topic.related and any(r.lower() in unit.text.lower() for r in topic.related):
             return c.related
@@ -122,12 +124,20 @@ class Selector:
             return c.in_section
         return 0.0
 
-    def support(self, topics: tuple[Topic, ...], units: list[Unit] | tuple[Unit, ...]) -> float:
+    @staticmethod
+    def listed_under(topic: Topic, unit: Unit) -> bool:
+        """The topic is named by a heading above the unit's passage, not by the passage's own heading."""
+        above = unit.section.rpartition(SECTION_SEP)[0]
+        return bool(above) and topic.covered_by(above) and not topic.covered_by(unit.leaf)
+
+    def support(
+        self, topics: tuple[Topic, ...], units: list[Unit] | tuple[Unit, ...], listing: frozenset[str] = frozenset()
+    ) -> float:
         """The weighted share of the topics the units cover, each at its best level."""
         total = sum(t.weight for t in topics)
         if not total or not units:
             return 0.0
-        return sum(t.weight * max(self.level(t, u) for u in units) for t in topics) / total
+        return sum(t.weight * max(self.level(t, u, listing) for u in units) for t in topics) / total
 
     # --- choosing -------------------------------------------------------------------------------
     def select(self, analysis: QueryAnalysis, retrieved: list[Retrieved], extra: list[Retrieved] = ()) -> Selection:
@@ -138,7 +148,7 @@ class Selector:
         specific = self.analyser.specific(topics)
         named_documents = self._named_documents(topics, units)
         for u in units:
-            u.coverage = self.support(topics, [u])
+            u.coverage = self.support(topics, [u], analysis.list_heads)
             if u.kind == OVERVIEW and not analysis.asks_list:
                 u.coverage *= c.overview_factor
             u.score = u.coverage + c.rank_bonus / u.context.rank
@@ -173,7 +183,7 @@ class Selector:
                 )
                 chosen.insert(0, best)
                 repaired = True
-        return Selection(tuple(chosen), tuple(units), self.support(topics, chosen), repaired)
+        return Selection(tuple(chosen), tuple(units), self.support(topics, chosen, analysis.list_heads), repaired)
 
     @staticmethod
     def _named_documents(topics: tuple[Topic, ...], units: list[Unit]) -> set[str]:
