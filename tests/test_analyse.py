@@ -98,3 +98,9 @@ def test_the_name_of_what_a_list_question_lists(analyser: Analyser) -> None:
     assert analyser.analyse("What are the basic principles of the plan?").list_heads == {"基本原则"}
     assert "发展基础" not in analyser.analyse("北斗这块现在有哪些企业？").list_heads
     assert not analyser.analyse("北虹桥片区的面积是多少？").list_heads
+
+
+def test_the_words_that_ask_for_a_date_are_not_topics(analyser: Analyser) -> None:
+    """ "日期" / "哪天" ask for the date a sentence gives; they are not words the sentence must say."""
+    a = analyser.analyse("规划的签署日期是哪天？")
+    assert a.asks_date and not {"日期", "哪天"} & {t.label for t in a.topics}

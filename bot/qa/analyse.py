@@ -245,6 +245,8 @@ class Analyser:
             rel = tuple(w for x in ms for w in x.term.related) if related else ()
             topics.append(Topic(m.term.zh, alts, weight, m.text, rel, general=general, kind=m.term.kind))
         rest = "".join(" " if c_ else ch for ch, c_ in zip(text, covered, strict=True))
+        # The words that ask for a date ("落款日期是哪天") are answered by the date a sentence gives, not said by it.
+        rest = self.rules.date.sub(lambda m: " " * len(m.group(0)), rest)
         for unit in self.rules.measure.findall(rest):
             topics.append(Topic(unit, (unit,), c.measure_weight * vocab.max_idf, unit))
         for n in numbers(rest):
