@@ -104,3 +104,10 @@ def test_the_words_that_ask_for_a_date_are_not_topics(analyser: Analyser) -> Non
     """ "日期" / "哪天" ask for the date a sentence gives; they are not words the sentence must say."""
     a = analyser.analyse("规划的签署日期是哪天？")
     assert a.asks_date and not {"日期", "哪天"} & {t.label for t in a.topics}
+
+
+def test_an_english_word_the_documents_english_uses_weighs_less_than_one_they_never_use() -> None:
+    analyser = Analyser(Glossary(), Vocabulary.of(["交易所。"], ["New exchanges will open."]), EngineConfig())
+    weights = {t.label: t.weight for t in analyser.analyse("Which exchanges or casinos will open?").topics}
+    top, c = analyser.vocabulary.max_idf, analyser.config
+    assert weights["exchanges"] == c.english_said * top < weights["casinos"] == c.unknown_en * top

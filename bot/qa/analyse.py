@@ -259,7 +259,7 @@ class Analyser:
             if known:
                 weight = vocab.idf(term)
             elif term.isascii():
-                weight = vocab.max_idf * c.unknown_en
+                weight = vocab.max_idf * (c.english_said if vocab.says_in_english(term) else c.unknown_en)
             else:
                 weight = vocab.max_idf * (c.unknown_zh_noun if term in named_nouns else c.unknown_zh_other)
             topics.append(Topic(term, (term,), weight, term, known=known))

@@ -71,6 +71,9 @@ class EngineConfig:
     # Weights of topic words the documents never use, as a share of the highest idf: too high and any
     # unusual word refuses a question, too low and questions about things the documents lack are answered.
     unknown_en: float = 0.35
+    # An English word the glossary cannot read but the documents' reviewed English uses ("exchanges", "names") is
+    # a word of theirs the Chinese passages cannot show, not a sign that they lack the topic: it weighs less.
+    english_said: float = 0.15
     unknown_zh_noun: float = 0.8
     unknown_zh_other: float = 0.3  # unknown Chinese words jieba does not tag as nouns: how people ask
     general: float = 0.25  # everyday glossary words (company, develop) frame a question, weigh little
