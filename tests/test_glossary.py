@@ -75,3 +75,19 @@ def test_missing_and_broken_glossary(tmp_path: Path) -> None:
     bad.write_text("terms: [unclosed", encoding="utf-8")
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_glossary(bad)
+
+
+def test_a_document_named_in_english_is_the_document_as_in_chinese(glossary) -> None:
+    """ "In the catalogue, …" names the Key Industry Catalogue (a document term), as "目录里…" does; an everyday
+    reading of the word must not take the span first."""
+    for question in ["In the catalogue, what's listed under digital RMB?", "目录里数字人民币列了什么？"]:
+        kinds = {m.term.kind for m in glossary.match_english(question) + glossary.match_chinese(question)}
+        assert "document" in kinds, question
+
+
+def test_everyday_english_abbreviations_are_written_out(glossary) -> None:
+    assert (
+        glossary.normalize("any intl schools? how many digital cos?")
+        == "any international schools? how many digital companies?"
+    )
+    assert glossary.normalize("Discos and cosmetics") == "Discos and cosmetics"
