@@ -207,3 +207,19 @@ def test_rebuilds_and_updates_leave_no_old_index_folders(fake_embeddings, corpus
     run_ingest(settings, embeddings=fake_embeddings, show_progress=False)
     on_disk, known = _segment_folders(settings)
     assert len(on_disk) == 1 and on_disk <= known  # the active collection's vectors, nothing else
+
+
+def test_the_dense_search_is_exhaustive_so_every_process_finds_the_same_passages(tmp_path: Path) -> None:
+    """HNSW's default breadth is approximate (and its misses differ between processes that open the same index); an
+    index is created with a breadth above its record count and cosine distance, and a query for a stored vector
+    returns that record first."""
+    settings = load_settings(data_dir=tmp_path / "data", corpus_dir=small_corpus(tmp_path))
+    fake = FakeEmbeddings()
+    run_ingest(settings, embeddings=fake, show_progress=False)
+    index = open_index(settings)
+    collection = index.require(fake.model_id)
+    hnsw = collection.configuration_json["hnsw"]
+    assert hnsw["space"] == "cosine" and hnsw["ef_search"] >= collection.count()
+    stored = collection.get(limit=1, include=["embeddings"])
+    (first, *_) = index.query(collection, list(stored["embeddings"][0]), collection.count())
+    assert first.chunk_id == stored["ids"][0] and first.similarity == pytest.approx(1.0, abs=1e-4)
