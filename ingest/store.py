@@ -278,9 +278,7 @@ class Index:
             self.client.delete_collection(name)
         meta = {**meta, "created": _now()}
         hnsw = {"space": "cosine", "ef_search": EF_SEARCH}
-        return self.client.create_collection(
-            name, metadata=meta, configuration={"hnsw": hnsw}, embedding_function=None
-        )
+        return self.client.create_collection(name, metadata=meta, configuration={"hnsw": hnsw}, embedding_function=None)
 
     def _drop(self, name: str) -> None:
         if name in self._collection_names():
