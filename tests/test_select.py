@@ -122,3 +122,14 @@ def test_a_list_question_is_answered_by_the_items_under_the_heading_that_names_i
     assert not selector.listed_under(principles, heading)
     a = analysis(principles, topic("确定", 1.0, known=False), asks_list=True, list_heads=frozenset({"基本原则"}))
     assert Selector(tiny_analyser("x")).select(a, [item]).support > selector.config.support
+
+
+def test_a_date_question_brings_in_the_dated_sentence_under_the_same_heading() -> None:
+    """ "这个规划什么时候发布的？": the sentences about the release say no date; the signature line under the same
+    heading does, and is brought in; a dated sentence under another heading is not."""
+    body = passage("关于发布并实施产业发展规划的通知。现予以发布，请各单位贯彻执行。", "body", section="通知")
+    signature = passage("管理委员会\n2022年9月14日", "signature", rank=2, section="通知")
+    elsewhere = passage("2021年9月启动建设。", "other", rank=3, section="规划 › 举措")
+    a = analysis(topic("发布", 2.0), asks_date=True)
+    chosen = Selector(tiny_analyser("x")).select(a, [body, signature, elsewhere]).chosen
+    assert "signature" in [u.context.chunk_id for u in chosen] and "other" not in [u.context.chunk_id for u in chosen]

@@ -169,6 +169,13 @@ class Selector:
             if fixes:
                 chosen.append(max(fixes, key=lambda u: (u.coverage, u.score)))
                 repaired = True
+        if analysis.asks_date and chosen and not any(DATE.search(u.text) for u in chosen):
+            # "When …": the date may sit in another sentence under a chosen unit's heading (a notice's signature line).
+            sections = {u.section for u in chosen}
+            dated = [u for u in units if u not in chosen and u.section in sections and DATE.search(u.text)]
+            if dated:
+                chosen.append(max(dated, key=lambda u: (u.score, -u.start)))
+                repaired = True
         _, family = self.analyser.kind_subject(analysis)
         if family and chosen:
             # "Which zone suits X" / "where should we go": bring in the sentence that names a zone (the kinds asked
