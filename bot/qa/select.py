@@ -109,12 +109,12 @@ class Selector:
         self.config = analyser.config
 
     # --- how much a unit says about a topic -----------------------------------------------------
-    def level(self, topic: Topic, unit: Unit, listing: frozenset[str] = frozenset()) -> float:
+    def level(self, topic: Topic, unit: Unit, list_heads: frozenset[str] = frozenset()) -> float:
         """1 when the unit says it, less when it says a related term, or only its passage or heading does. For a
         list question ("基本原则有哪几条？"), a passage with a heading of its own (坚持新赛道创新发展) under a heading
         that names the topic (基本原则) is one of the things that heading lists: it states the topic (1)."""
         c = self.config
-        if topic.covered_by(unit.text) or (topic.label in listing and self.listed_under(topic, unit)):
+        if topic.covered_by(unit.text) or (topic.label in list_heads and self.listed_under(topic, unit)):
             return 1.0
         if topic.related and any(r.lower() in unit.text.lower() for r in topic.related):
             return c.related
@@ -131,13 +131,13 @@ class Selector:
         return bool(above) and topic.covered_by(above) and not topic.covered_by(unit.leaf)
 
     def support(
-        self, topics: tuple[Topic, ...], units: list[Unit] | tuple[Unit, ...], listing: frozenset[str] = frozenset()
+        self, topics: tuple[Topic, ...], units: list[Unit] | tuple[Unit, ...], list_heads: frozenset[str] = frozenset()
     ) -> float:
         """The weighted share of the topics the units cover, each at its best level."""
         total = sum(t.weight for t in topics)
         if not total or not units:
             return 0.0
-        return sum(t.weight * max(self.level(t, u, listing) for u in units) for t in topics) / total
+        return sum(t.weight * max(self.level(t, u, list_heads) for u in units) for t in topics) / total
 
     # --- choosing -------------------------------------------------------------------------------
     def select(self, analysis: QueryAnalysis, retrieved: list[Retrieved], extra: list[Retrieved] = ()) -> Selection:
