@@ -19,6 +19,15 @@ def test_language_and_normalisation() -> None:
     assert normalize_query("到25年底") == "到2025年底"
 
 
+def test_a_relayed_enquiry_is_read_without_its_frame() -> None:
+    # Staff pass on someone else's question: who asks is not what is asked ("客户" is no topic).
+    assert normalize_query("有客户问：北虹桥重点发展什么？") == "北虹桥重点发展什么？"
+    assert normalize_query("投资人想了解一下，北虹桥重点发展什么？") == "北虹桥重点发展什么？"
+    assert normalize_query("A client asks: which zone suits EV makers?") == "which zone suits EV makers?"
+    assert normalize_query("客户问题有哪些？") == "客户问题有哪些？"  # not a frame: no colon after the verb
+    assert normalize_query("企业问：") == "企业问:"  # nothing after the frame: the words are the question
+
+
 def test_a_span_of_years_is_not_a_year() -> None:
     # "成立10年了，未来30年" counts years; it names no year 2010 or 2030.
     assert normalize_query("成立10年了，未来30年会怎样？") == "成立10年了,未来30年会怎样？"  # NFKC: ，→ ,

@@ -58,6 +58,7 @@ class Rules:
     part_break: re.Pattern[str]
     question_cue: re.Pattern[str]
     short_year: re.Pattern[str]
+    relay: re.Pattern[str]  # the opening of a relayed enquiry ("有客户问："): who asks, not what
     followup: FollowupRules
     zh_stop: frozenset[str]
     en_stop: frozenset[str]
@@ -134,6 +135,7 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
         part_break=_compile(_need(data, "part_break"), "part_break"),
         question_cue=_compile(_need(data, "question_cue"), "question_cue"),
         short_year=re.compile(rf"(?<![\d.{not_after}])([0-4]\d)\s*年(?![{not_before}])"),
+        relay=_compile(_need(data, "relay"), "relay"),
         followup=FollowupRules(
             filler=_compile(_need(f, "filler", "followup."), "followup.filler"),
             cue=_compile(_need(f, "cue", "followup."), "followup.cue"),

@@ -53,10 +53,12 @@ _MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)")
 
 def normalize_query(text: str) -> str:
     """NFKC (full-width letters and digits to ASCII), spaces collapsed, short years spelt out where a year is
-    meant (`到25年` → `到2025年`, but not `成立10年了`)."""
+    meant (`到25年` → `到2025年`, but not `成立10年了`), and a relayed enquiry's opening frame ("有客户问：")
+    dropped."""
     text = unicodedata.normalize("NFKC", text)
     text = _MD_LINK.sub(r"\1", text)  # [text](url) and ![alt](url): keep the words, drop the address
     text = rules().short_year.sub(r"20\1年", text)
+    text = rules().relay.sub("", text.strip(), count=1) or text  # "有客户问：…": who asks, not what
     # NFKC turns Chinese punctuation into ASCII; the documents use the full-width forms.
     text = text.replace("?", "？") if is_chinese(text) else text
     return re.sub(r"\s+", " ", text).strip()
