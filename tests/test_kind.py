@@ -81,6 +81,13 @@ def test_where_in_a_list_is_not_a_place_question() -> None:
     assert not place.search("where would we sit under the plan")
 
 
+def test_in_which_aspects_is_not_a_place_question() -> None:
+    place = dict(rules().asks_kind)["place"]
+    assert place.search("会展中心在哪？") and place.search("在哪些地方设点？")
+    assert not place.search("除了住房，还在哪些方面有政策支持？")
+    assert not place.search("在哪个领域有专项资金？")
+
+
 def test_a_zone_question_naming_nothing_brings_no_zone_in() -> None:
     a = _asks_zone(topic("办公", 2.0), text="办公地址在哪里")
     row = passage("办公空间。", "row", section=CATALOGUE)
