@@ -91,3 +91,14 @@ def test_everyday_english_abbreviations_are_written_out(glossary) -> None:
         == "any international schools? how many digital companies?"
     )
     assert glossary.normalize("Discos and cosmetics") == "Discos and cosmetics"
+
+
+def test_everyday_names_of_the_documents_things(glossary) -> None:
+    """An exchange as investors say it, a print line as the notice's 印发, a year-on-year rise as staff say it."""
+
+    def labels(text: str) -> set[str]:
+        return {m.term.zh for m in glossary.match_english(text) + glossary.match_chinese(text)}
+
+    assert "交易中心" in labels("Which exchange-type platforms will be set up?")
+    assert "印发" in labels("which office handled its printing and distribution?")
+    assert "同比增长" in labels("比上一年涨了多少？")
