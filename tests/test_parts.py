@@ -186,3 +186,29 @@ def test_a_part_that_lists_by_a_heading_name_takes_every_item_under_it() -> None
     out = answerer.compose(a, items, whole, None)
     assert out.parts[0].status == "answered"
     assert {u.context.chunk_id for u in out.parts[0].units} == set(sections)
+
+
+def test_a_part_that_names_one_document_is_answered_from_it() -> None:
+    """ "…which exchanges could be set up, and what data-trading firms does the catalogue want?": the whole question's
+    units hold a plan sentence that names data trading; the part names the catalogue, so its own selection (which
+    favours the catalogue's row) answers it, not the plan's sentence."""
+    data = topic("数据交易", 2.0, kind="direction")
+    catalogue = topic("重点产业目录", 0.5, "目录", kind="document")
+    plan = passage("探索在虹桥设立长三角数据交易中心等新型功能平台。", "plan", title="虹桥国际中央商务区产业发展规划")
+    row = passage(
+        "细分领域：数字贸易\n发展方向：数据贸易服务\n发展重点：具有市场影响力的数据交易主体",
+        "row",
+        rank=2,
+        kind="catalogue_row",
+        section="重点产业目录 › 数字贸易",
+        title="虹桥国际中央商务区重点产业目录",
+    )
+    first = PartAnalysis("哪些交易平台可以设立", (topic("交易中心", 2.0, kind="platform"),))
+    second = PartAnalysis("目录里要哪些数据交易企业", (data, catalogue))
+    a = analysis(*first.topics, data, catalogue, parts=(first, second))
+    mine = tuple(units_of([plan], 20))
+    whole = Selection(mine, tuple(units_of([plan, row], 20)), 1.0)
+    answerer = PartAnswerer(ANALYSER, Selector(ANALYSER), Retrieval(plan, row))
+    out = answerer.compose(a, [plan, row], whole, None)
+    assert out.parts[1].status == "answered"
+    assert [u.context.chunk_id for u in out.parts[1].units] == ["row"]

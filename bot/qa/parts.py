@@ -17,7 +17,7 @@ from bot.qa.analyse import Analyser, PartAnalysis, QueryAnalysis, Topic
 from bot.qa.check import check
 from bot.qa.rerank import rerank
 from bot.qa.retrieve import HybridRetriever, Retrieved
-from bot.qa.select import Selection, Selector, Unit
+from bot.qa.select import Selection, Selector, Unit, title
 from bot.types import Refusal, RefusalCode
 
 PartStatus = Literal["answered", "not_stated"]
@@ -113,8 +113,13 @@ class PartAnswerer:
         # ("重点发展哪些产业" after "环枢纽核心圈的范围…" is "环枢纽核心圈 重点发展哪些产业").
         search = self._with_subject(analysis, part, about) if borrowed else sub
 
+        # A part that names one document ("what does the catalogue want") is answered from that document.
+        documents = self.selector.named_documents(search.topics, [*selection.units, *mine])
+
         def answers(units: tuple[Unit, ...]) -> bool:
             if not units or (borrowed and not self._asked_said(part, units)):
+                return False
+            if documents and not any(title(u) in documents for u in units):
                 return False
             share = self.selector.support(self._said_of(search.topics), units, search.list_heads)
             return check(search, Selection(units, units, share), self.selector) is None

@@ -97,7 +97,8 @@ def _formula(text: str) -> bool:
     return text.strip().rstrip("。！!.").strip() in rules().formulae
 
 
-def _title(unit: Unit) -> str:
+def title(unit: Unit) -> str:
+    """The title of the document the unit is from."""
     return str(unit.context.chunk.metadata.get("title", ""))
 
 
@@ -146,7 +147,7 @@ class Selector:
         topics = analysis.topics
         units = units_of([*retrieved[: c.contexts], *extra], c.lead_chars)
         specific = self.analyser.specific(topics)
-        named_documents = self._named_documents(topics, units)
+        named_documents = self.named_documents(topics, units)
         for u in units:
             u.coverage = self.support(topics, [u], analysis.list_heads)
             if u.kind == OVERVIEW and not analysis.asks_list:
@@ -157,7 +158,7 @@ class Selector:
             u.score += c.figure_bonus if analysis.asks_figure and figures(u.text) else 0.0
             u.score += c.date_bonus if analysis.asks_date and DATE.search(u.text) else 0.0
             u.score += c.present_unit_bonus if analysis.about_present and self._in_present(u) else 0.0
-            u.score += c.document_bonus if named_documents and _title(u) in named_documents else 0.0
+            u.score += c.document_bonus if named_documents and title(u) in named_documents else 0.0
         units.sort(key=lambda u: -u.score)
         chosen = self._choose(topics, units, analysis.asks_list)
         repaired = False
@@ -193,11 +194,11 @@ class Selector:
         return Selection(tuple(chosen), tuple(units), self.support(topics, chosen, analysis.list_heads), repaired)
 
     @staticmethod
-    def _named_documents(topics: tuple[Topic, ...], units: list[Unit]) -> set[str]:
+    def named_documents(topics: tuple[Topic, ...], units: list[Unit]) -> set[str]:
         """The titles of the documents the question names ("目录里…", "in the catalogue"): a document term in a
         title outside its 《》 quotes (the notice's title quotes the other two), when it names exactly one."""
         named = {t for t in topics if t.kind == "document"}
-        titles = {_title(u) for u in units}
+        titles = {title(u) for u in units}
         hits = {title for title in titles for t in named if any(a in _QUOTED.sub("", title) for a in t.alternatives)}
         return hits if len(hits) == 1 else set()
 
