@@ -102,3 +102,5 @@ def test_everyday_names_of_the_documents_things(glossary) -> None:
     assert "交易中心" in labels("Which exchange-type platforms will be set up?")
     assert "印发" in labels("which office handled its printing and distribution?")
     assert "同比增长" in labels("比上一年涨了多少？")
+    assert "生命科创发展轴" in labels("About the southbound development axis: what is it called?")
+    assert "专项资金" in labels("Is there dedicated funding for life-science companies?")
