@@ -23,3 +23,10 @@ def test_names_the_documents_do_not_use_are_not_targets() -> None:
     fixer = Homophones(["虹桥", "租金"], "虹桥")
     assert fixer.names == {"虹桥"}
     assert sound("虹桥") == sound("虹乔") == ("hong", "qiao")
+
+
+def test_the_edge_of_a_real_word_is_no_typo() -> None:
+    # 环包 sounds like 环保, but its 包 begins 包括, which the documents write: "核心环包括" is not "核心环保括".
+    fixer = Homophones(["环保"], "节能环保。规划包括三部分。")
+    assert fixer.fix("核心环包括哪些地块") == "核心环包括哪些地块"
+    assert fixer.fix("环包产业") == "环保产业"  # no word across the edge: a typo

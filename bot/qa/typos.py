@@ -3,7 +3,7 @@
 Chinese is typed by sound, so the common typo is a homophone: 虹乔 or 虹侨 for 虹桥, 汇展 for 会展. A span of
 a question is read as a name when it is as long as the name, sounds the same (toneless pinyin, character by
 character), differs from it in exactly one character, and is never written in the documents (a real word is
-never rewritten). Names are the glossary's Chinese names that the documents use.
+never rewritten, nor the edge of one: in "核心环包括", 环包 sounds like 环保 but its 包 begins 包括). Names are the glossary's Chinese names that the documents use.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class Homophones:
         while i < len(text):
             for n in self.lengths:
                 name = self._name_for(text[i : i + n], sounds[i : i + n])
-                if name is not None:
+                if name is not None and not self._word_across(text, i, n, name):
                     out.append(name)
                     i += n
                     break
@@ -56,6 +56,13 @@ class Homophones:
                 out.append(text[i])
                 i += 1
         return "".join(out)
+
+    def _word_across(self, text: str, i: int, n: int, name: str) -> bool:
+        """The character the fix would change forms, with its neighbour outside the span, a word the documents
+        write: the span is no typo but the edge of a real word ("核心环包括": 包括, not 环保)."""
+        j = i + next(k for k in range(n) if text[i + k] != name[k])
+        pairs = [text[j - 1 : j + 1] if j == i and i > 0 else "", text[j : j + 2] if j == i + n - 1 else ""]
+        return any(len(p) == 2 and p in self.documents for p in pairs)
 
     def _name_for(self, span: str, heard: tuple[str, ...]) -> str | None:
         if len(heard) < 2 or not _HAN.match(span) or span in self.names or span in self.documents:
