@@ -3,7 +3,8 @@
 Chinese is typed by sound, so the common typo is a homophone: 虹乔 or 虹侨 for 虹桥, 汇展 for 会展. A span of
 a question is read as a name when it is as long as the name, sounds the same (toneless pinyin, character by
 character), differs from it in exactly one character, and is never written in the documents (a real word is
-never rewritten, nor the edge of one: in "核心环包括", 环包 sounds like 环保 but its 包 begins 包括). Names are the glossary's Chinese names that the documents use.
+never rewritten, nor the edge of one: in "核心环包括", 环包 sounds like 环保 but its 包 begins 包括). Names
+are the glossary's Chinese names that the documents use.
 """
 
 from __future__ import annotations
