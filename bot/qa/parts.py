@@ -139,7 +139,7 @@ class PartAnswerer:
         own = replace(own, support=self.selector.support(self._said_of(search.topics), own.chosen, search.list_heads))
         why = check(search, own, self.selector)
         units = self._about(about, own.chosen, kind, passage=not borrowed)
-        if why is None and units and (not borrowed or answers(units)):
+        if why is None and answers(units):  # the units quoted, not only the ones chosen, answer it
             return PartAnswer(part.text, "answered", units)
         if refusal is None and listing and answers(mine):
             return PartAnswer(part.text, "answered", mine)
