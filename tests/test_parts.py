@@ -212,3 +212,21 @@ def test_a_part_that_names_one_document_is_answered_from_it() -> None:
     out = answerer.compose(a, [plan, row], whole, None)
     assert out.parts[1].status == "answered"
     assert [u.context.chunk_id for u in out.parts[1].units] == ["row"]
+
+
+def test_a_part_is_answered_only_by_the_units_it_quotes() -> None:
+    """ "2021年新增了多少家外资企业？": the part's own selection holds the 2021 sentence (a year and a count in 家)
+    and the 2025 target (about foreign firms). The 2021 sentence says nothing of foreign firms, so it is dropped;
+    the target left alone gives no 2021 figure, so the part is not stated, not answered with the target."""
+    foreign = topic("外资", 2.0, kind="concept")
+    year = topic("2021", 1.0, number=True)
+    target = passage("到2025年，累计新增外资法人企业超过1500家。", "target", section="规划 › 发展目标")
+    base = passage("2021年新增法人企业同比增长45%，吸引35家机构入驻。", "base", rank=2, section="规划 › 发展基础")
+    part = PartAnalysis(
+        "2021年新增了多少家外资企业", (foreign, year), asks_figure=True, measures=("家",), numbers=("2021",)
+    )
+    a = replace(analysis(foreign, year, text=part.text), whole=part)
+    answerer = PartAnswerer(ANALYSER, Selector(ANALYSER), Retrieval(target, base))
+    missing = Refusal(RefusalCode.FIGURE_MISSING, "no figure")
+    out = answerer.compose(a, [target, base], _selection(target), missing)
+    assert out.parts[0].status == "not_stated"
