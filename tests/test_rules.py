@@ -26,7 +26,11 @@ def test_the_bundled_rules_load_once() -> None:
             ["通知一共印了几份？", "How many foreign companies by 2025?", "税收增幅是多少"],
             ["北虹桥片区发展什么？"],
         ),
-        ("date", ["这个规划什么时候发布的？", "When was the notice issued?"], ["Which zone is it?"]),
+        (
+            "date",
+            ["这个规划什么时候发布的？", "When was the notice issued?", "一般每年几月份开？", "In which month is it held?"],
+            ["Which zone is it?", "几个月内办完？"],
+        ),
         ("list", ["数字新经济包括哪些细分领域？", "What are the five new industries?"], ["How big is the CBD?"]),
         ("present", ["目前有多少家总部？", "How many HQs are there now?"], ["到2025年有多少家？"]),
     ],
