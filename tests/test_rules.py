@@ -28,7 +28,12 @@ def test_the_bundled_rules_load_once() -> None:
         ),
         (
             "date",
-            ["这个规划什么时候发布的？", "When was the notice issued?", "一般每年几月份开？", "In which month is it held?"],
+            [
+                "这个规划什么时候发布的？",
+                "When was the notice issued?",
+                "一般每年几月份开？",
+                "In which month is it held?",
+            ],
             ["Which zone is it?", "几个月内办完？"],
         ),
         ("list", ["数字新经济包括哪些细分领域？", "What are the five new industries?"], ["How big is the CBD?"]),
