@@ -230,3 +230,22 @@ def test_a_part_is_answered_only_by_the_units_it_quotes() -> None:
     missing = Refusal(RefusalCode.FIGURE_MISSING, "no figure")
     out = answerer.compose(a, [target, base], _selection(target), missing)
     assert out.parts[0].status == "not_stated"
+
+
+def test_a_question_whose_quoted_units_lack_the_figure_says_so() -> None:
+    """ "How much foreign investment did the CBD attract in 2021?": the chosen units hold a 2021 figure (tax) and a
+    sentence about foreign investment without one. Only the latter is about what is asked, so the answer quotes it
+    and says the figure is not given, rather than answer as if it were."""
+    foreign = topic("外资", 2.0, kind="concept")
+    year = topic("2021", 1.0, number=True)
+    funds = passage("支持优质内外资投资类企业在商务区集聚。", "funds", section="规划 › 发展举措")
+    tax = passage("2021年，商务区域内税收总额为346亿元。", "tax", rank=2, section="规划 › 发展基础")
+    whole = PartAnalysis(
+        "2021年吸引了多少外资", (foreign, replace(year, related=())), asks_figure=True, numbers=("2021",)
+    )
+    a = replace(analysis(foreign, year, text=whole.text), whole=whole)
+    chosen = tuple(units_of([funds, tax], 20))
+    out = _answerer().compose(a, [funds, tax], Selection(chosen, chosen, 1.0), None)
+    assert out.refusal is None
+    assert out.parts[0].status == "not_stated" and out.parts[0].refusal.code == RefusalCode.FIGURE_MISSING
+    assert [u.context.chunk_id for u in out.parts[0].units] == ["funds"]

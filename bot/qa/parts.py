@@ -107,7 +107,13 @@ class PartAnswerer:
         borrowed = not self.things(part.topics) and bool(self.earlier_things(analysis, part))
         mine = self._about(about, selection.chosen, kind, passage=not borrowed or part is analysis.whole)
         if part is analysis.whole and refusal is None:
-            return PartAnswer(part.text, "answered", mine or selection.chosen[:1])
+            # The check passed on the chosen units; the units quoted (those about what is asked) must still give the
+            # detail asked for (a figure, a date, a zone), or the answer says what they say and that the detail is not.
+            units = mine or selection.chosen[:1]
+            why = check(sub, replace(selection, chosen=units), self.selector)
+            if why is not None and why.code in DETAIL:
+                return PartAnswer(part.text, "not_stated", units[:2], why)
+            return PartAnswer(part.text, "answered", units)
 
         # A part that borrows its subject is read with it, as a follow-up is read with the turn before
         # ("重点发展哪些产业" after "环枢纽核心圈的范围…" is "环枢纽核心圈 重点发展哪些产业").
