@@ -71,6 +71,7 @@ def test_a_follow_up_that_opens_and_refers_back_keeps_the_previous_frame(analyse
     [
         ("北虹乔片区主要发展什么？", "依托的是哪些载体？"),
         ("What does the catalogue list for the exhibition sector?", "Which companies are there already?"),
+        ("目录里会展产业列了什么？", "目前已经有哪些企业了？"),  # "already" names the state of play, not a subject
     ],
 )
 def test_a_short_question_with_no_topic_of_its_own_is_read_with_the_previous_one(analyser, previous, question):
