@@ -75,3 +75,16 @@ def test_a_year_the_documents_use_is_something_specific() -> None:
     unknown_year = topic("2035", 3.0, number=True, known=False)
     refusal = check(analysis(growth, unknown_year), _selection(dated), SELECTOR)
     assert refusal.code is RefusalCode.NOTHING_SPECIFIC  # a year the documents never use anchors nothing
+
+
+def test_a_question_about_the_documents_themselves_needs_nothing_more_specific() -> None:
+    """ "这个规划和目录是谁编制的？": the documents are what it asks about; the notice states the rest (编制)."""
+    catalogue = topic("重点产业目录", 0.01, "目录", kind="document")  # named everywhere: it weighs little
+    drew_up = topic("编制", 1.0, general=True)
+    notice = units_of([passage("管委会组织编制了《产业发展规划》和《重点产业目录》。", "n", section="通知")], 20)
+    assert check(analysis(catalogue, drew_up), _selection(notice), SELECTOR) is None
+    # "What does the catalogue say?": the document and nothing asked of it.
+    assert check(analysis(catalogue), _selection(notice), SELECTOR).code is RefusalCode.NOTHING_SPECIFIC
+    # "目录是谁批准的？": what it asks of the document is not stated.
+    approved = topic("批准", 1.0, general=True)
+    assert check(analysis(catalogue, approved), _selection(notice), SELECTOR).code is RefusalCode.NOTHING_SPECIFIC

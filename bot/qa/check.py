@@ -56,9 +56,21 @@ def low_support(analysis: QueryAnalysis, selection: Selection, selector: Selecto
 def nothing_specific(analysis: QueryAnalysis, selection: Selection, selector: Selector) -> Refusal | None:
     """Some specific thing asked must be stated; a year or number the documents use counts ("2021年…增长咋样")."""
     specific = [*selector.analyser.specific(analysis.topics), *(t for t in analysis.topics if t.number and t.known)]
+    if _about_the_documents(analysis, selection, selector):
+        return None
     if not any(selector.level(t, u) > 0 for t in specific for u in selection.chosen):
         return Refusal(RefusalCode.NOTHING_SPECIFIC, "the question names nothing specific that the documents discuss")
     return None
+
+
+def _about_the_documents(analysis: QueryAnalysis, selection: Selection, selector: Selector) -> bool:
+    """The question is about the documents themselves ("这个规划和目录是谁编制的？", "who drew up the catalogue?"):
+    it names one, and a cited sentence states everything else it asks (编制), in words the documents use."""
+    named = [t for t in analysis.topics if t.kind == "document"]
+    asked = [t for t in analysis.topics if t.kind != "document" and not t.number]
+    return bool(named and asked) and all(
+        t.known and any(selector.level(t, u) >= 1.0 for u in selection.chosen) for t in asked
+    )
 
 
 def figure_missing(analysis: QueryAnalysis, selection: Selection, selector: Selector) -> Refusal | None:

@@ -119,8 +119,10 @@ class PartAnswerer:
         # ("重点发展哪些产业" after "环枢纽核心圈的范围…" is "环枢纽核心圈 重点发展哪些产业").
         search = self._with_subject(analysis, part, about) if borrowed else sub
 
-        # A part that names one document ("what does the catalogue want") is answered from that document.
-        documents = self.selector.named_documents(search.topics, [*selection.units, *mine])
+        # A part that asks about something in one document it names ("what data firms does the catalogue want") is
+        # answered from that document; one about the document itself ("who drew up the catalogue") need not be.
+        inside = bool(self.analyser.specific(search.topics))
+        documents = self.selector.named_documents(search.topics, [*selection.units, *mine]) if inside else set()
 
         def answers(units: tuple[Unit, ...]) -> bool:
             if not units or (borrowed and not self._asked_said(part, units)):
