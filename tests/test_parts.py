@@ -249,3 +249,20 @@ def test_a_question_whose_quoted_units_lack_the_figure_says_so() -> None:
     assert out.refusal is None
     assert out.parts[0].status == "not_stated" and out.parts[0].refusal.code == RefusalCode.FIGURE_MISSING
     assert [u.context.chunk_id for u in out.parts[0].units] == ["funds"]
+
+
+def test_a_part_about_a_document_itself_need_not_be_answered_from_it() -> None:
+    """ "目录是谁编制的？电话多少？": the notice says who drew up the catalogue; the part names the catalogue but asks
+    nothing that is in it, so the notice's sentence answers it."""
+    catalogue = topic("重点产业目录", 0.01, "目录", kind="document")
+    drew_up = topic("编制", 1.0, general=True)
+    notice = passage("管委会组织编制了《重点产业目录》。", "notice", section="通知", title="通知")
+    row = passage("细分领域：数字贸易\n发展方向：数据贸易服务", "row", rank=2, title="虹桥国际中央商务区重点产业目录")
+    who = PartAnalysis("目录是谁编制的", (catalogue, drew_up))
+    phone = PartAnalysis("电话多少", (topic("电话", 2.0, known=False),), asks_figure=True)
+    a = analysis(catalogue, drew_up, *phone.topics, parts=(who, phone))
+    units = tuple(units_of([notice, row], 20))
+    answerer = PartAnswerer(ANALYSER, Selector(ANALYSER), Retrieval(notice, row))
+    out = answerer.compose(a, [notice, row], Selection(units[:1], units, 1.0), None)
+    assert out.parts[0].status == "answered"
+    assert [u.context.chunk_id for u in out.parts[0].units] == ["notice"]
