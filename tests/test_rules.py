@@ -36,7 +36,15 @@ def test_the_bundled_rules_load_once() -> None:
             ],
             ["Which zone is it?", "几个月内办完？"],
         ),
-        ("list", ["数字新经济包括哪些细分领域？", "What are the five new industries?"], ["How big is the CBD?"]),
+        (
+            "list",
+            [
+                "数字新经济包括哪些细分领域？",
+                "What are the five new industries?",
+                "What exactly are the five new tracks?",
+            ],
+            ["How big is the CBD?"],
+        ),
         ("present", ["目前有多少家总部？", "How many HQs are there now?"], ["到2025年有多少家？"]),
     ],
 )

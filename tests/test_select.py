@@ -2,8 +2,11 @@
 
 import pytest
 
+from bot.qa.analyse import Analyser
 from bot.qa.config import EngineConfig
+from bot.qa.glossary import Glossary, Term
 from bot.qa.select import Selector, units_of
+from bot.qa.vocabulary import Vocabulary
 from tests.stages import analysis, passage, tiny_analyser, topic
 
 TARGET = (
@@ -133,3 +136,17 @@ def test_a_date_question_brings_in_the_dated_sentence_under_the_same_heading() -
     a = analysis(topic("发布", 2.0), asks_date=True)
     chosen = Selector(tiny_analyser("x")).select(a, [body, signature, elsewhere]).chosen
     assert "signature" in [u.context.chunk_id for u in chosen] and "other" not in [u.context.chunk_id for u in chosen]
+
+
+def test_a_list_question_about_a_grouping_concept_brings_in_the_sentence_naming_its_members() -> None:
+    """ "The notice talks about 五新 - what are they?": the notice's sentence states 五新 and the notice; the members
+    are named only in the plan's sentence, which scores lower. It is brought in; a question that is no list is not."""
+    five = Term("五新", "Five News", "concept", related=("数字新经济", "生命新科技", "低碳新能源"))
+    analyser = Analyser(Glossary(terms=[five]), Vocabulary.of(["x"]), EngineConfig(margin=0.0))
+    selector = Selector(analyser)
+    notice = passage("通知：构建“四高五新”产业发展方向。", "notice", section="通知")
+    plan = passage("重点布局数字新经济、生命新科技、低碳新能源等产业。", "plan", rank=2, section="规划 › 产业体系")
+    topics = (topic("五新", 2.0, kind="concept"), topic("通知", 2.0, kind="document"))
+    listed = selector.select(analysis(*topics, asks_list=True), [notice, plan])
+    assert [u.context.chunk_id for u in listed.chosen] == ["notice", "plan"] and listed.repaired
+    assert [u.context.chunk_id for u in selector.select(analysis(*topics), [notice, plan]).chosen] == ["notice"]

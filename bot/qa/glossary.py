@@ -123,6 +123,12 @@ class Glossary:
         self._families[key] = tuple(dict.fromkeys(w for w in words if w))
         return self._families[key]
 
+    def members(self, zh: str) -> tuple[str, ...]:
+        """The named members of a concept that groups them (五新: 数字新经济, 生命新科技, …): its related terms; none
+        for a term of any other kind."""
+        term = self._by_zh.get(zh)
+        return term.related if term is not None and term.kind == "concept" else ()
+
     def kinds_named(self, text: str) -> frozenset[str]:
         """The glossary kinds of the names a Chinese text says (cached: passages are asked about repeatedly)."""
         if text not in self._kinds_named:

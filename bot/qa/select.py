@@ -5,6 +5,8 @@ weighted share of the question's topics it states (its passage or heading counti
 for a better-retrieved passage, a heading that names the topic, a figure or a date when one is asked. The
 answer takes the best unit; then the best unit for each topic still uncovered (a second part or section);
 for list questions the openings of the sub-sections under the best unit's section; then close runners-up.
+Repairs follow: the unit giving a figure or a date asked for and missing, the sentence naming the members of a
+grouping concept a list question asks for (五新), the sentence naming the zone a "which zone" question asks for.
 """
 
 from __future__ import annotations
@@ -97,6 +99,11 @@ def _formula(text: str) -> bool:
     return text.strip().rstrip("。！!.").strip() in rules().formulae
 
 
+def _names(unit: Unit, members: tuple[str, ...]) -> int:
+    """How many of the members the unit names."""
+    return sum(1 for m in members if m in unit.text)
+
+
 def title(unit: Unit) -> str:
     """The title of the document the unit is from."""
     return str(unit.context.chunk.metadata.get("title", ""))
@@ -177,6 +184,17 @@ class Selector:
             if dated:
                 chosen.append(max(dated, key=lambda u: (u.score, -u.start)))
                 repaired = True
+        if analysis.asks_list and chosen:
+            # "What are the five new industries?": a concept that groups named members (五新: 数字新经济, 生命新科技,
+            # …) is answered by a sentence that names them; when no chosen one names two, bring in the one naming most.
+            for t in topics:
+                members = self.analyser.glossary.members(t.label)
+                if len(members) < 2 or any(_names(u, members) >= 2 for u in chosen):
+                    continue
+                fixes = [u for u in units if u not in chosen and _names(u, members) >= 2]
+                if fixes:
+                    chosen.append(max(fixes, key=lambda u: (_names(u, members), u.coverage)))
+                    repaired = True
         _, family = self.analyser.kind_subject(analysis)
         if family and chosen:
             # "Which zone suits X" / "where should we go": bring in the sentence that names a zone (the kinds asked
