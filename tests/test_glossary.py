@@ -104,6 +104,7 @@ def test_everyday_names_of_the_documents_things(glossary) -> None:
     assert "同比增长" in labels("比上一年涨了多少？")
     assert "生命科创发展轴" in labels("About the southbound development axis: what is it called?")
     assert "专项资金" in labels("Is there dedicated funding for life-science companies?")
+    assert "沪虹商管〔2022〕76号" in labels("Who issued this notice, and what's its doc no.?")
     assert "发展基础" in labels("Are there already big new-energy players?") and "发展基础" in labels(
         "已经有哪些企业？"
     )

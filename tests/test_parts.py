@@ -266,3 +266,19 @@ def test_a_part_about_a_document_itself_need_not_be_answered_from_it() -> None:
     out = answerer.compose(a, [notice, row], Selection(units[:1], units, 1.0), None)
     assert out.parts[0].status == "answered"
     assert [u.context.chunk_id for u in out.parts[0].units] == ["notice"]
+
+
+def test_a_borrowed_part_asking_for_a_class_is_answered_by_a_sentence_naming_members() -> None:
+    """ "北虹桥片区主要发展哪些产业？依托的是哪些载体？": the zone's sentence names the carriers (临港嘉定科技城)
+    without the word 载体, a class noun asked through 哪些; "which countries" is no class noun, so it must still be said."""
+    north = topic("北虹桥片区", 2.0, kind="zone")
+    rely = topic("依托", 0.5)
+    zone = passage("北虹桥片区。依托临港嘉定科技城、虹桥新慧总部湾，重点发展汽车新势力。", "north")
+    first = PartAnalysis("北虹桥片区主要发展哪些产业", (north,))
+    carriers = PartAnalysis("依托的是哪些载体", (rely, topic("载体", 3.0)))
+    a = analysis(north, *carriers.topics, parts=(first, carriers))
+    out = _answerer().compose(a, [zone], _selection(zone), None)
+    assert [p.status for p in out.parts] == ["answered", "answered"]
+    countries = PartAnalysis("依托的是哪些国家", (rely, topic("国家", 3.0)))
+    a = analysis(north, *countries.topics, parts=(first, countries))
+    assert _answerer().compose(a, [zone], _selection(zone), None).parts[1].status == "not_stated"

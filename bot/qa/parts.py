@@ -174,7 +174,11 @@ class PartAnswerer:
         total = sum(t.weight for t in topics)
         if not total:
             return True
-        asked = [t for t in topics if t.known]
+        # A class noun a list asks for ("依托的是哪些载体": 载体, 平台, 企业, …, the follow-up rules' frame
+        # words) is what the answer names members of, not a word it must say.
+        classes = self.analyser.rules.followup.frame_words
+        listed = {h for h in self.analyser.list_heads(part.text, part.topics) if h.lower() in classes}
+        asked = [t for t in topics if t.known and t.label not in listed]
         said = sum(t.weight for t in asked if any(t.covered_by(f"{u.leaf}\n{u.text}") for u in units))
         unknown = sum(t.weight for t in topics if not t.known and not t.number)
         asked_weight = sum(t.weight for t in asked)
