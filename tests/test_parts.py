@@ -270,7 +270,7 @@ def test_a_part_about_a_document_itself_need_not_be_answered_from_it() -> None:
 
 def test_a_borrowed_part_asking_for_a_class_is_answered_by_a_sentence_naming_members() -> None:
     """ "北虹桥片区主要发展哪些产业？依托的是哪些载体？": the zone's sentence names the carriers (临港嘉定科技城)
-    without the word 载体, a class noun asked through 哪些; "which countries" is no class noun, so it must still be said."""
+    without the word 载体, a class noun asked through 哪些; "哪些国家" is no class noun: it must still be said."""
     north = topic("北虹桥片区", 2.0, kind="zone")
     rely = topic("依托", 0.5)
     zone = passage("北虹桥片区。依托临港嘉定科技城、虹桥新慧总部湾，重点发展汽车新势力。", "north")
