@@ -105,6 +105,9 @@ def test_everyday_names_of_the_documents_things(glossary) -> None:
     assert "生命科创发展轴" in labels("About the southbound development axis: what is it called?")
     assert "专项资金" in labels("Is there dedicated funding for life-science companies?")
     assert "沪虹商管〔2022〕76号" in labels("Who issued this notice, and what's its doc no.?")
+    assert "北斗导航" in labels("We're a Beidou/GNSS positioning company.")
+    assert "发展定位" not in labels("We're a Beidou/GNSS positioning company.")
+    assert "基地" in labels("Which zone fits us, and what base is there?")
     assert "发展基础" in labels("Are there already big new-energy players?") and "发展基础" in labels(
         "已经有哪些企业？"
     )

@@ -47,6 +47,7 @@ def test_question_parts() -> None:
 def test_content_terms_drop_question_words() -> None:
     assert content_terms("通知一共印了几份？") == ["通知"]
     assert "rents" in content_terms("What are office rents like?")
+    assert content_terms("规划想把它做成什么样的示范区？") == ["示范区"]  # 做成 asks how, not what
 
 
 def test_teaching_the_segmenter_twice_changes_nothing() -> None:
