@@ -24,6 +24,11 @@ def test_a_relayed_enquiry_is_read_without_its_frame() -> None:
     assert normalize_query("有客户问：北虹桥重点发展什么？") == "北虹桥重点发展什么？"
     assert normalize_query("投资人想了解一下，北虹桥重点发展什么？") == "北虹桥重点发展什么？"
     assert normalize_query("A client asks: which zone suits EV makers?") == "which zone suits EV makers?"
+    assert normalize_query("有个做飞机租赁的客户想知道，产业金融发展哪些业务？") == "产业金融发展哪些业务？"
+    assert normalize_query("领导要几个基本数：商务区总面积多少？") == "商务区总面积多少？"
+    assert (
+        normalize_query("企业要满足哪些条件，才能入驻？") == "企业要满足哪些条件,才能入驻？"
+    )  # a question word: no frame
     assert normalize_query("客户问题有哪些？") == "客户问题有哪些？"  # not a frame: no colon after the verb
     assert normalize_query("企业问：") == "企业问:"  # nothing after the frame: the words are the question
 
