@@ -103,6 +103,7 @@ def test_everyday_names_of_the_documents_things(glossary) -> None:
     assert "印发" in labels("which office handled its printing and distribution?")
     assert "同比增长" in labels("比上一年涨了多少？")
     assert "生命科创发展轴" in labels("About the southbound development axis: what is it called?")
+    assert {"三轴", "生命科创发展轴"} <= labels("三条发展轴里往南那条叫啥？")
     assert "专项资金" in labels("Is there dedicated funding for life-science companies?")
     assert "沪虹商管〔2022〕76号" in labels("Who issued this notice, and what's its doc no.?")
     assert "北斗导航" in labels("We're a Beidou/GNSS positioning company.")
