@@ -35,7 +35,6 @@ def test_a_bare_phrase_without_a_same_kind_subject_asks_the_previous_question_ab
 @pytest.mark.parametrize(
     ("previous", "question"),
     [
-        ("北虹桥片区主要发展什么？", "它的定位是什么？"),
         ("Tell me about the North Hongqiao zone.", "What are its main platforms?"),
         ("What does the catalogue list for the exhibition sector?", "What's meant by the smart one?"),
     ],
@@ -113,3 +112,16 @@ def test_history_formats() -> None:
     assert user_turns([["第一问", "答"], ["第二问", "答"]]) == ["第一问", "第二问"]
     assert user_turns([{"role": "assistant", "content": "hi"}, {"role": "user", "content": " "}]) == []
     assert user_turns(None) == []
+
+
+@pytest.mark.parametrize(
+    ("previous", "question", "reading"),
+    [
+        ("北虹桥片区主要发展什么？", "它的定位是什么？", "北虹桥片区的定位是什么？"),
+        # a group named with one of its members: the member is what "it" is
+        ("三条发展轴里南向那条叫啥？", "它串联了哪些功能平台？", "生命科创发展轴串联了哪些功能平台？"),
+    ],
+)
+def test_it_is_the_one_subject_the_previous_question_names(analyser, previous, question, reading) -> None:
+    r = read_turn(question, previous, analyser)
+    assert r.kind == "pronoun" and r.text == reading

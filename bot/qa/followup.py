@@ -95,10 +95,14 @@ def read_turn(question: str, previous: str | None, analyser: Analyser, reply: st
         return Reading(_resolve(new, kinded, [prev, reply or ""], analyser) or f"{prev} {new}", "pronoun", previous)
     if named:
         return Reading(question)  # names its own subject: stands on its own, however it starts
-    if pronoun is not None and not _named_subjects(prev, analyser) and reply:
-        # "三条轴里南向那条叫啥？" → "它串联了哪些平台？": the previous answer named what "it" is.
+    before = _named_subjects(prev, analyser)
+    # "它" / "it", not "the smart one" (an item of the reply) nor "its platforms"
+    plain = pronoun is not None and pronoun.group(0).lower() in ("它", "it")
+    if pronoun is not None and ((plain and len(before) == 1) or (not before and reply)):
+        # "三条轴里南向那条叫啥？" → "它串联了哪些平台？": the one subject the previous question names, or else the one
+        # the previous answer names, is what "it" is.
         any_kind = ("", pronoun.span())
-        if (text := _resolve(new, any_kind, [reply], analyser)) is not None:
+        if (text := _resolve(new, any_kind, [prev] if before else [reply or ""], analyser)) is not None:
             return Reading(text, "pronoun", previous)
     if pronoun is not None or (not _own_topics(new, analyser) and _short(new, analyser)):
         return Reading(f"{prev} {new}", "pronoun" if pronoun else "topicless", previous)
@@ -139,7 +143,7 @@ def _resolve(text: str, kinded: tuple[str, tuple[int, int]], texts: list[str], a
             if english and not m.text.isascii():
                 name = re.sub(r"\s*\([^)]*\)", "", m.term.en)
             else:
-                name = m.term.zh if not english and m.text.isascii() else m.text
+                name = m.term.zh if not english else m.text  # "它" after "南向那条" is 生命科创发展轴
             if english and text[start:end].lower() == "there":
                 return f"{text} ({name})"
             return text[:start] + name + text[end:]
@@ -154,7 +158,8 @@ def _short(text: str, analyser: Analyser) -> bool:
 
 
 def _named_subjects(text: str, analyser: Analyser) -> list[Match]:
-    """Glossary subjects the text names (a zone, an industry, a platform …), not class nouns such as 片区."""
+    """Glossary subjects the text names (a zone, an industry, a platform …), not class nouns such as 片区, nor a
+    group named with one of its members (三轴 in "三条发展轴里南向那条")."""
     rules = analyser.rules.followup
     out = []
     for m in analyser.matches(text):
@@ -163,7 +168,8 @@ def _named_subjects(text: str, analyser: Analyser) -> list[Match]:
         if m.term.zh.lower() in rules.frame_words or m.text.lower() in rules.frame_words:
             continue
         out.append(m)
-    return out
+    # A group named with one of its members of its kind ("三条发展轴里南向那条"): the member is what it is about.
+    return [m for m in out if not any(o.term.zh in m.term.related and o.term.kind == m.term.kind for o in out)]
 
 
 def _own_topics(text: str, analyser: Analyser) -> bool:
