@@ -150,3 +150,13 @@ def test_a_list_question_about_a_grouping_concept_brings_in_the_sentence_naming_
     listed = selector.select(analysis(*topics, asks_list=True), [notice, plan])
     assert [u.context.chunk_id for u in listed.chosen] == ["notice", "plan"] and listed.repaired
     assert [u.context.chunk_id for u in selector.select(analysis(*topics), [notice, plan]).chosen] == ["notice"]
+
+
+def test_a_notices_copy_list_is_quoted_only_when_asked_for() -> None:
+    """The CC line names the zones' companies (南虹桥公司); it is no answer about the zones, only to "抄送了谁"."""
+    selector = Selector(tiny_analyser("x"))
+    cc = passage("抄送：南虹桥公司、东虹办、北虹办。", "cc", section="通知")
+    south = topic("南虹桥", 2.0, kind="zone")
+    assert selector.select(analysis(south), [cc]).chosen == ()
+    asked = selector.select(analysis(topic("抄送", 1.0, kind="document"), south), [cc]).chosen
+    assert [u.context.chunk_id for u in asked] == ["cc"]

@@ -152,7 +152,7 @@ class Selector:
         """The answer's units from the top passages (and `extra` passages found for a missing figure)."""
         c = self.config
         topics = analysis.topics
-        units = units_of([*retrieved[: c.contexts], *extra], c.lead_chars)
+        units = [u for u in units_of([*retrieved[: c.contexts], *extra], c.lead_chars) if self._quotable(u, topics)]
         specific = self.analyser.specific(topics)
         named_documents = self.named_documents(topics, units)
         for u in units:
@@ -210,6 +210,11 @@ class Selector:
                 chosen.insert(0, best)
                 repaired = True
         return Selection(tuple(chosen), tuple(units), self.support(topics, chosen, analysis.list_heads), repaired)
+
+    def _quotable(self, unit: Unit, topics: tuple[Topic, ...]) -> bool:
+        """Not document furniture (a notice's copy list), unless the question asks for that line (抄送, "cc")."""
+        labels = {t.label for t in topics}
+        return not any(term not in labels and p.search(unit.text) for term, p in self.analyser.rules.furniture)
 
     @staticmethod
     def named_documents(topics: tuple[Topic, ...], units: list[Unit]) -> set[str]:
