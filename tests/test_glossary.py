@@ -109,6 +109,8 @@ def test_everyday_names_of_the_documents_things(glossary) -> None:
     assert "北斗导航" in labels("We're a Beidou/GNSS positioning company.")
     assert "发展定位" not in labels("We're a Beidou/GNSS positioning company.")
     assert "基地" in labels("Which zone fits us, and what base is there?")
+    assert "链接全球的产业金融" in labels("规划里产业金融重点发展哪些业务？")
+    assert "面积" not in labels("how many km long is it?") and "面积" in labels("How big is it in km2?")
     assert "指导思想" in labels("What's the big-picture thinking of the plan?")
     assert {"打响虹桥整体品牌", "活动"} <= labels("How will Hongqiao promote itself - any big events?")
     # 科技服务 is the everyday short form of the statistics' 科学研究和技术服务 ("tech-services share vs the city")

@@ -23,7 +23,13 @@ def test_the_bundled_rules_load_once() -> None:
     [
         (
             "figure",
-            ["通知一共印了几份？", "How many foreign companies by 2025?", "税收增幅是多少"],
+            [
+                "通知一共印了几份？",
+                "How many foreign companies by 2025?",
+                "税收增幅是多少",
+                "What's the max subsidy?",
+                "How long is the axis?",
+            ],
             ["北虹桥片区发展什么？"],
         ),
         (
