@@ -222,7 +222,7 @@ class Selector:
         title outside its 《》 quotes (the notice's title quotes the other two), when it names exactly one."""
         named = {t for t in topics if t.kind == "document"}
         titles = {title(u) for u in units}
-        hits = {title for title in titles for t in named if any(a in _QUOTED.sub("", title) for a in t.alternatives)}
+        hits = {name for name in titles for t in named if any(a in _QUOTED.sub("", name) for a in t.alternatives)}
         return hits if len(hits) == 1 else set()
 
     def _in_present(self, unit: Unit) -> bool:
