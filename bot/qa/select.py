@@ -152,7 +152,8 @@ class Selector:
         """The answer's units from the top passages (and `extra` passages found for a missing figure)."""
         c = self.config
         topics = analysis.topics
-        units = [u for u in units_of([*retrieved[: c.contexts], *extra], c.lead_chars) if self._quotable(u, topics)]
+        asked = frozenset(t.label for t in topics)
+        units = [u for u in units_of([*retrieved[: c.contexts], *extra], c.lead_chars) if self._quotable(u, asked)]
         specific = self.analyser.specific(topics)
         named_documents = self.named_documents(topics, units)
         for u in units:
@@ -211,10 +212,10 @@ class Selector:
                 repaired = True
         return Selection(tuple(chosen), tuple(units), self.support(topics, chosen, analysis.list_heads), repaired)
 
-    def _quotable(self, unit: Unit, topics: tuple[Topic, ...]) -> bool:
-        """Not document furniture (a notice's copy list), unless the question asks for that line (抄送, "cc")."""
-        labels = {t.label for t in topics}
-        return not any(term not in labels and p.search(unit.text) for term, p in self.analyser.rules.furniture)
+    def _quotable(self, unit: Unit, asked: frozenset[str]) -> bool:
+        """Not document furniture (a notice's copy list), unless the question asks for that line (抄送, "cc"):
+        `asked` is the labels of the question's topics."""
+        return not any(term not in asked and p.search(unit.text) for term, p in self.analyser.rules.furniture)
 
     @staticmethod
     def named_documents(topics: tuple[Topic, ...], units: list[Unit]) -> set[str]:
