@@ -98,6 +98,8 @@ def test_the_name_of_what_a_list_question_lists(analyser: Analyser) -> None:
     assert analyser.analyse("What are the basic principles of the plan?").list_heads == {"基本原则"}
     assert "发展基础" not in analyser.analyse("北斗这块现在有哪些企业？").list_heads
     assert not analyser.analyse("北虹桥片区的面积是多少？").list_heads
+    # Class nouns said one after another after the cue are all listed: 哪些平台载体 lists platforms and carriers.
+    assert {"平台", "载体"} <= analyser.analyse("南虹桥靠的是哪些平台载体？").list_heads
 
 
 def test_the_words_that_ask_for_a_date_are_not_topics(analyser: Analyser) -> None:

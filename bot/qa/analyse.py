@@ -198,9 +198,20 @@ class Analyser:
             if not t.text or t.number:
                 continue
             for m in re.finditer(re.escape(t.text.lower()), low):
-                if r.list_before.search(low[: m.start()]) or r.list_after.search(low[m.end() :]):
+                if r.list_before.search(self._bare(low[: m.start()])) or r.list_after.search(low[m.end() :]):
                     heads.add(t.label)
         return frozenset(heads)
+
+    def _bare(self, before: str) -> str:
+        """The text before a word without the class nouns that end it: in "哪些平台载体" both nouns are listed."""
+        classes = self.rules.followup.frame_words
+        stripped = True
+        while stripped:
+            stripped = False
+            for w in classes:
+                if w and before.endswith(w) and not w.isascii():
+                    before, stripped = before[: -len(w)], True
+        return before
 
     def asked_names(self, topics: tuple[Topic, ...] | list[Topic]) -> list[Topic]:
         """The glossary names reached through a question word ("哪些产业", "which industries" for the nine
