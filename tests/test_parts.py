@@ -282,3 +282,18 @@ def test_a_borrowed_part_asking_for_a_class_is_answered_by_a_sentence_naming_mem
     countries = PartAnalysis("依托的是哪些国家", (rely, topic("国家", 3.0)))
     a = analysis(north, *countries.topics, parts=(first, countries))
     assert _answerer().compose(a, [zone], _selection(zone), None).parts[1].status == "not_stated"
+
+
+def test_a_borrowed_part_is_said_by_a_related_term_of_its_words() -> None:
+    """ "西虹桥片区的特色是什么？重点发展哪些产业？": the zone's sentence says 重点布局, a related term of 重点发展."""
+    west = topic("西虹桥片区", 2.0, kind="zone")
+    zone = passage("西虹桥片区。以会展经济为特色，重点布局会展经济、贸易经济等产业。", "west")
+    first = PartAnalysis("西虹桥片区的特色是什么", (west, topic("特色", 0.5)))
+    focus = PartAnalysis("重点发展哪些产业", (topic("重点发展", 0.4, related=("重点布局",), general=True),))
+    a = analysis(*first.topics, *focus.topics, parts=(first, focus))
+    out = _answerer().compose(a, [zone], _selection(zone), None)
+    assert [p.status for p in out.parts] == ["answered", "answered"]
+    # a word neither said nor related is still asked: "重点引进哪些产业" is not answered by this sentence
+    bring = PartAnalysis("重点引进哪些产业", (topic("重点引进", 0.4, general=True),))
+    a = analysis(*first.topics, *bring.topics, parts=(first, bring))
+    assert _answerer().compose(a, [zone], _selection(zone), None).parts[1].status == "not_stated"
