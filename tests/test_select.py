@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.qa.analyse import Analyser
+from bot.qa.analyse import Analyser, Topic
 from bot.qa.config import EngineConfig
 from bot.qa.glossary import Glossary, Term
 from bot.qa.select import Selector, units_of
@@ -160,3 +160,20 @@ def test_a_notices_copy_list_is_quoted_only_when_asked_for() -> None:
     assert selector.select(analysis(south), [cc]).chosen == ()
     asked = selector.select(analysis(topic("抄送", 1.0, kind="document"), south), [cc]).chosen
     assert [u.context.chunk_id for u in asked] == ["cc"]
+
+
+def test_a_grouping_concept_asked_through_a_question_word_does_not_favour_sentences_naming_it() -> None:
+    """ "南虹桥那块主要搞哪些产业？": 哪些产业 reaches 四高五新, which the zone's own sentence does not say (it names
+    the industries); a measure that says 四高五新 and mentions 南虹桥 in passing is not the better answer."""
+    selector = Selector(tiny_analyser("x"))
+    measures = passage("围绕“四高五新”产业目录，高水平建设南虹桥民企总部集聚区。", "measures", section="规划 › 发展举措")
+    zone = passage(
+        "南虹桥片区。重点发展高端医疗服务、时尚新消费等产业。", "zone", rank=2, section="规划 › 四区 › 南虹桥片区"
+    )
+    south = topic("南虹桥片区", 2.0, "南虹桥", kind="zone")
+    industries = Topic("四高五新", ("四高五新",), 2.0, text="哪些产业", kind="concept")
+    chosen = selector.select(analysis(south, industries), [measures, zone]).chosen
+    assert chosen[0].context.chunk_id == "zone"
+    # asked on its own, the concept is what the question is about
+    alone = selector.select(analysis(industries), [measures, zone]).chosen
+    assert alone[0].context.chunk_id == "measures"

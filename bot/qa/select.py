@@ -156,8 +156,19 @@ class Selector:
         units = [u for u in units_of([*retrieved[: c.contexts], *extra], c.lead_chars) if self._quotable(u, asked)]
         specific = self.analyser.specific(topics)
         named_documents = self.named_documents(topics, units)
+        # A grouping concept reached through a question word ("哪些产业", "which industries": 四高五新) is what the
+        # answer gives by naming members; when the question names something else (a zone), a sentence saying the
+        # concept's name is not more on topic for it. ("Which part" asks for a zone, see kind_subject; "how many
+        # headquarters" counts what it names.)
+        groups = {
+            id(t)
+            for t in self.analyser.asked_names(topics)
+            if t.kind == "concept" and not (analysis.whole.asks_kind or analysis.asks_figure)
+        }
+        weighed = tuple(t for t in topics if id(t) not in groups)
+        weighed = weighed if any(id(t) not in groups for t in specific) else topics
         for u in units:
-            u.coverage = self.support(topics, [u], analysis.list_heads)
+            u.coverage = self.support(weighed, [u], analysis.list_heads)
             if u.kind == OVERVIEW and not analysis.asks_list:
                 u.coverage *= c.overview_factor
             u.score = u.coverage + c.rank_bonus / u.context.rank
@@ -168,7 +179,7 @@ class Selector:
             u.score += c.present_unit_bonus if analysis.about_present and self._in_present(u) else 0.0
             u.score += c.document_bonus if named_documents and title(u) in named_documents else 0.0
         units.sort(key=lambda u: -u.score)
-        chosen = self._choose(topics, units, analysis.asks_list)
+        chosen = self._choose(weighed, units, analysis.asks_list)
         repaired = False
         if analysis.asks_figure and figure_gap(analysis, chosen, self):
             # "How many …": bring in the unit that gives the figure and is most about the question.
