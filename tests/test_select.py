@@ -166,7 +166,7 @@ def test_a_grouping_concept_asked_through_a_question_word_does_not_favour_senten
     """ "南虹桥那块主要搞哪些产业？": 哪些产业 reaches 四高五新, which the zone's own sentence does not say (it names
     the industries); a measure that says 四高五新 and mentions 南虹桥 in passing is not the better answer."""
     selector = Selector(tiny_analyser("x"))
-    measures = passage("围绕“四高五新”产业目录，高水平建设南虹桥民企总部集聚区。", "measures", section="规划 › 发展举措")
+    measures = passage("围绕“四高五新”产业目录，高水平建设南虹桥民企总部集聚区。", "measures", section="规划 › 举措")
     zone = passage(
         "南虹桥片区。重点发展高端医疗服务、时尚新消费等产业。", "zone", rank=2, section="规划 › 四区 › 南虹桥片区"
     )
