@@ -76,3 +76,19 @@ def translatable(text: str, kind: str, section_path: tuple[str, ...] | list[str]
         return out
     out.extend(("sentence", s.of(text)) for s in sentence_spans(text))
     return out
+
+
+def english(unit_text: str, chunk_text: str, start: int, metadata: dict) -> str | None:
+    """The reviewed English of a quote (whole sentences of a chunk, or a catalogue record), or None when any
+    of its sentences has none."""
+    units = metadata.get("units_en") or []
+    if str(metadata.get("kind", "")).startswith("catalogue"):
+        return units[0] if units and units[0] else None
+    end = start + len(unit_text)
+    spans = sentence_spans(chunk_text)
+    if len(units) != len(spans):
+        return None
+    parts = [en for s, en in zip(spans, units, strict=True) if s.start >= start and s.end <= end]
+    if not parts or None in parts:
+        return None
+    return " ".join(p.strip() for p in parts)

@@ -88,3 +88,19 @@ def test_a_question_about_the_documents_themselves_needs_nothing_more_specific()
     # "目录是谁批准的？": what it asks of the document is not stated.
     approved = topic("批准", 1.0, general=True)
     assert check(analysis(catalogue, approved), _selection(notice), SELECTOR).code is RefusalCode.NOTHING_SPECIFIC
+
+
+def test_an_english_figure_must_be_of_what_is_measured_when_no_glossary_term_names_it() -> None:
+    """ "What's the minimum registered capital …?": a target of 1,000 headquarters is a figure, but its English
+    says nothing of capital; "how many headquarters" is answered by it."""
+    english = ["Industry targets.", "The number of headquarters companies will reach 1,000."]
+    target = units_of(
+        [passage("产业目标。集聚总部企业数量达到 1000 家。", "t", section="规划 › 目标", units_en=english)], 20
+    )
+    hq = topic("总部", 2.0)
+    capital = analysis(hq, text="What's the minimum registered capital for headquarters?", lang="en", asks_figure=True)
+    assert check(capital, _selection(target), SELECTOR).code is RefusalCode.FIGURE_MISSING
+    count = analysis(hq, text="How many headquarters will there be?", lang="en", asks_figure=True)
+    assert check(count, _selection(target), SELECTOR) is None
+    number = analysis(hq, text="What's the total number of headquarters companies?", lang="en", asks_figure=True)
+    assert check(number, _selection(target), SELECTOR) is None

@@ -9,7 +9,8 @@ import re
 from typing import TYPE_CHECKING
 
 from bot.qa.analyse import QueryAnalysis, Topic
-from bot.qa.text import figures
+from bot.qa.rules import Rules
+from bot.qa.text import content_terms, figures, stem
 
 if TYPE_CHECKING:
     from bot.qa.select import Selector, Unit
@@ -66,6 +67,12 @@ def figure_gap(analysis: QueryAnalysis, chosen: list[Unit], selector: Selector) 
             holding = [u for u in holding if not rules.target_text.search(f"{u.leaf} {u.text}")]
             if not holding:
                 return "the present figure"
+        if analysis.lang == "en" and (thing := _thing_en(part.text, part.topics, rules)):
+            # "the minimum registered capital": a cited figure's English must say what is measured, when no glossary
+            # term names it (the 2025 target of 1,500 foreign-invested companies is no minimum capital).
+            holding = [u for u in holding if u.english is None or _says_en(u.english, thing)]
+            if not holding:
+                return " ".join(thing)
         # Everyday concepts (zone, target, headquarters) frame the question; the figure must be about the
         # named things (an industry, a zone, a measure, a place).
         topics = [t for t in part.topics if not rules.asking.fullmatch(t.text.lower())]
@@ -75,3 +82,21 @@ def figure_gap(analysis: QueryAnalysis, chosen: list[Unit], selector: Selector) 
         if total and sum(t.weight for t in covered) < selector.config.figure * total:
             return "、".join(t.label for t in specific if t not in covered)
     return None
+
+
+def _thing_en(text: str, topics: tuple[Topic, ...], rules: Rules) -> list[str]:
+    """The words of what an English figure question measures ("minimum registered capital": capital) that neither a
+    glossary term of the question names nor ask for a figure themselves (number, size, rate)."""
+    low = text.lower()
+    named = {w for t in topics if t.known for w in re.findall(r"[a-z]+", t.text.lower())}
+    things = [m["thing"] for m in rules.figure_thing_en.finditer(low)]
+    # "what's the total number of …": the bounded phrase is read once, without its bound
+    things += [m["thing"] for m in rules.asked_thing_en.finditer(low) if not rules.figure_thing_en.match(m["thing"])]
+    words = [w for thing in things for w in content_terms(thing)]
+    return [w for w in dict.fromkeys(words) if w.isalpha() and w not in named and not rules.figure.search(w)]
+
+
+def _says_en(english: str, words: list[str]) -> bool:
+    """The English says every word in some form ("capitals" for "capital")."""
+    said = {stem(w) for w in re.findall(r"[a-z]+", english.lower())}
+    return all(stem(w) in said for w in words)

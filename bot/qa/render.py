@@ -14,7 +14,7 @@ from bot.qa.parts import Composition
 from bot.qa.select import Unit
 from bot.types import Citation, Part
 from ingest.chunk import SECTION_SEP
-from ingest.units import sentence_spans
+from ingest.units import english
 
 MESSAGES_FILE = Path(__file__).with_name("messages.yaml")
 _NUMBERING = re.compile(r"^[（(][一二三四五六七八九十]+[）)]|^[一二三四五六七八九十]+、|^\d+\.\s*")
@@ -40,22 +40,6 @@ def heading(section: str, quote: str) -> str:
     if not leaf or name in quote or quote.startswith(name.split("：")[0]):
         return ""
     return f"【{leaf}】"
-
-
-def english(unit_text: str, chunk_text: str, start: int, metadata: dict) -> str | None:
-    """The reviewed English of a quote (whole sentences of a chunk, or a catalogue record), or None when any
-    of its sentences has none."""
-    units = metadata.get("units_en") or []
-    if str(metadata.get("kind", "")).startswith("catalogue"):
-        return units[0] if units and units[0] else None
-    end = start + len(unit_text)
-    spans = sentence_spans(chunk_text)
-    if len(units) != len(spans):
-        return None
-    parts = [en for s, en in zip(spans, units, strict=True) if s.start >= start and s.end <= end]
-    if not parts or None in parts:
-        return None
-    return " ".join(p.strip() for p in parts)
 
 
 def heading_en(section_en: str, quote_en: str) -> str:

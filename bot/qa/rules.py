@@ -54,6 +54,7 @@ class Rules:
     measure: re.Pattern[str]  # 几家 / 多少场: group 1 is the measure word
     counted_en: tuple[tuple[str, re.Pattern[str]], ...]  # (measure word, "how many <noun>" pattern)
     asked_thing_en: re.Pattern[str]  # the noun phrase an English question asks for: group `thing`
+    figure_thing_en: re.Pattern[str]  # what an English figure question bounds or sums: group `thing`
     furniture: tuple[tuple[str, re.Pattern[str]], ...]  # (glossary term that asks for it, the line's pattern)
     question_word_zh: re.Pattern[str]
     part_break: re.Pattern[str]
@@ -132,6 +133,7 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
             for m, nouns in counted.items()
         ),
         asked_thing_en=_compile(_need(data, "asked_thing_en"), "asked_thing_en"),
+        figure_thing_en=_compile(_need(data, "figure_thing_en"), "figure_thing_en"),
         furniture=tuple((str(k), _compile(v, f"furniture.{k}")) for k, v in _need(data, "furniture").items()),
         question_word_zh=_compile(_need(data, "question_word_zh"), "question_word_zh"),
         part_break=_compile(_need(data, "part_break"), "part_break"),

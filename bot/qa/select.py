@@ -20,7 +20,7 @@ from bot.qa.retrieve import Retrieved
 from bot.qa.rules import rules
 from bot.qa.text import figures
 from ingest.chunk import SECTION_SEP
-from ingest.units import quotable_spans
+from ingest.units import english, quotable_spans
 
 OVERVIEW = "catalogue_overview"
 _QUOTED = re.compile(r"《[^》]*》")
@@ -58,6 +58,11 @@ class Unit:
     @property
     def kind(self) -> str:
         return str(self.context.chunk.metadata.get("kind", ""))
+
+    @property
+    def english(self) -> str | None:
+        """The unit's reviewed English (None when it has none)."""
+        return english(self.text, self.chunk_text, self.start, self.context.chunk.metadata)
 
     @property
     def direction(self) -> str:
