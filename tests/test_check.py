@@ -104,3 +104,15 @@ def test_an_english_figure_must_be_of_what_is_measured_when_no_glossary_term_nam
     assert check(count, _selection(target), SELECTOR) is None
     number = analysis(hq, text="What's the total number of headquarters companies?", lang="en", asks_figure=True)
     assert check(number, _selection(target), SELECTOR) is None
+
+
+def test_how_long_it_takes_needs_a_figure_that_counts_time() -> None:
+    """ "How long does it take to get a licence?" is not answered by 1,000 headquarters or a date (9月14日)."""
+    hub = topic("总部", 2.0)
+    hours = units_of([passage("总部企业 2 小时通达长三角。", "h", section="规划 › 基础")], 20)
+    dated = units_of([passage("总部企业通知 2022年9月14日印发。", "d", section="通知")], 20)
+    for text in ("How long does it take to set up headquarters?", "设立总部要多久？"):
+        a = analysis(hub, text=text, lang="en" if text.isascii() else "zh", asks_figure=True)
+        assert check(a, _selection(FIGURE), SELECTOR).code is RefusalCode.FIGURE_MISSING
+        assert check(a, _selection(dated), SELECTOR).code is RefusalCode.FIGURE_MISSING
+        assert check(a, _selection(hours), SELECTOR) is None

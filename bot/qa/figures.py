@@ -63,6 +63,10 @@ def figure_gap(analysis: QueryAnalysis, chosen: list[Unit], selector: Selector) 
             holding = [u for u in holding if re.search(rf"\d\s*(?:多|余)?\s*{m}", u.text)]
             if not holding:
                 return f"the number of {m}"
+        if rules.duration.search(part.text):  # "how long does it take": a figure that counts time
+            holding = [u for u in holding if rules.duration_count.search(u.text)]
+            if not holding:
+                return "how long it takes"
         if part.asks_present:
             holding = [u for u in holding if not rules.target_text.search(f"{u.leaf} {u.text}")]
             if not holding:

@@ -55,6 +55,8 @@ class Rules:
     counted_en: tuple[tuple[str, re.Pattern[str]], ...]  # (measure word, "how many <noun>" pattern)
     asked_thing_en: re.Pattern[str]  # the noun phrase an English question asks for: group `thing`
     figure_thing_en: re.Pattern[str]  # what an English figure question bounds or sums: group `thing`
+    duration: re.Pattern[str]  # the question asks how long something takes
+    duration_count: re.Pattern[str]  # a figure that counts time (3 小时)
     furniture: tuple[tuple[str, re.Pattern[str]], ...]  # (glossary term that asks for it, the line's pattern)
     question_word_zh: re.Pattern[str]
     part_break: re.Pattern[str]
@@ -134,6 +136,10 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
         ),
         asked_thing_en=_compile(_need(data, "asked_thing_en"), "asked_thing_en"),
         figure_thing_en=_compile(_need(data, "figure_thing_en"), "figure_thing_en"),
+        duration=_compile(_need(_need(data, "duration"), "asks", "duration."), "duration.asks"),
+        duration_count=_compile(
+            rf"\d\s*(?:多|余)?\s*(?:{_need(data['duration'], 'counts', 'duration.')})", "duration.counts"
+        ),
         furniture=tuple((str(k), _compile(v, f"furniture.{k}")) for k, v in _need(data, "furniture").items()),
         question_word_zh=_compile(_need(data, "question_word_zh"), "question_word_zh"),
         part_break=_compile(_need(data, "part_break"), "part_break"),
