@@ -286,8 +286,7 @@ class Analyser:
             return ()
         named = nouns(text)
         chinese = [w for w in unknown if not w.isascii() and w in named]
-        asked = {
-            w.lower() for m in self.rules.asked_thing_en.finditer(text) for w in re.findall(r"[A-Za-z]+", m["thing"])
-        }
+        things = (self.rules.asked_thing_en, self.rules.asked_which_en)
+        asked = {w.lower() for p in things for m in p.finditer(text) for w in re.findall(r"[A-Za-z]+", m["thing"])}
         english = [w for w in unknown if w.isascii() and w in asked and not self.vocabulary.says_in_english(w)]
         return tuple(chinese + english)

@@ -54,6 +54,7 @@ class Rules:
     measure: re.Pattern[str]  # 几家 / 多少场: group 1 is the measure word
     counted_en: tuple[tuple[str, re.Pattern[str]], ...]  # (measure word, "how many <noun>" pattern)
     asked_thing_en: re.Pattern[str]  # the noun phrase an English question asks for: group `thing`
+    asked_which_en: re.Pattern[str]  # the same after "what / which", up to the verb that asks: group `thing`
     figure_thing_en: re.Pattern[str]  # what an English figure question bounds or sums: group `thing`
     duration: re.Pattern[str]  # the question asks how long something takes
     duration_count: re.Pattern[str]  # a figure that counts time (3 小时)
@@ -135,6 +136,7 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
             for m, nouns in counted.items()
         ),
         asked_thing_en=_compile(_need(data, "asked_thing_en"), "asked_thing_en"),
+        asked_which_en=_compile(_need(data, "asked_which_en"), "asked_which_en"),
         figure_thing_en=_compile(_need(data, "figure_thing_en"), "figure_thing_en"),
         duration=_compile(_need(_need(data, "duration"), "asks", "duration."), "duration.asks"),
         duration_count=_compile(
