@@ -13,6 +13,10 @@ def test_language_parts_and_cues(analyser: Analyser) -> None:
     assert a.parts[1].numbers == ("2025",)
     en = analyser.analyse("When was the notice issued?")
     assert en.lang == "en" and en.asks_date and not en.parts and en.figure_parts == (en.whole,)
+    # a measure that is a number by nature (GDP, 产值) asks for a figure without "how much"
+    gdp = analyser.analyse("How big is the CBD, and what was its GDP in 2021?")
+    assert [p.asks_figure for p in gdp.parts] == [True, True]
+    assert analyser.analyse("2021年商务区的生产总值？").asks_figure
 
 
 def test_a_glossary_phrase_is_one_topic_with_the_documents_words(analyser: Analyser) -> None:
