@@ -56,6 +56,7 @@ def test_content_terms_drop_question_words() -> None:
     assert content_terms("这个园区最后要建成一个什么区？") == ["园区"]  # 建成 asks what it becomes
     assert content_terms("The three axes - what are they called?") == ["axes"]
     assert content_terms("麻烦确认一下，除了会展经济还有哪些？") == ["会展经济", "还有"]
+    assert "客户" not in content_terms("有客户想了解会展经济：有多少家企业？")  # who asks, not what
     assert "正文" not in content_terms("规划正文里点名的北斗导航企业") and "点名" not in content_terms(
         "规划正文里点名的企业"
     )
