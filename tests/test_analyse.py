@@ -11,6 +11,8 @@ def test_language_parts_and_cues(analyser: Analyser) -> None:
     assert a.lang == "zh" and [p.text for p in a.parts] == ["汽车新势力主要放在哪个片区", "到2025年要做到多大规模"]
     assert a.asks_figure and [p.asks_figure for p in a.parts] == [False, True]
     assert a.parts[1].numbers == ("2025",)
+    casual = analyser.analyse("中部那条轴从哪儿起步，主要搞啥产业？")  # 啥 asks as 什么 does
+    assert [p.text for p in casual.parts] == ["中部那条轴从哪儿起步", "主要搞啥产业"]
     en = analyser.analyse("When was the notice issued?")
     assert en.lang == "en" and en.asks_date and not en.parts and en.figure_parts == (en.whole,)
     # a measure that is a number by nature (GDP, 产值) asks for a figure without "how much"
