@@ -47,6 +47,17 @@ def test_question_parts() -> None:
     ]
     assert len(split_parts("Which zones host life sciences, and what's the size target for it?")) == 2
     assert split_parts("北虹桥片区重点发展哪些产业？") == []
+    # a piece ending at a question mark asks something, with or without a question word
+    assert split_parts("anything on FT accounts? what do firms need to qualify?") == [
+        "anything on FT accounts",
+        "what do firms need to qualify",
+    ]
+    # a closing remark that asks nothing goes with the part before it, not a part of its own
+    assert split_parts("Which zone suits us? What's its size target? we're working out a budget") == [
+        "Which zone suits us",
+        "What's its size target, we're working out a budget",
+    ]
+    assert "概括" not in content_terms("到2035年要达到什么远景？简单概括一下。")
 
 
 def test_content_terms_drop_question_words() -> None:

@@ -155,16 +155,28 @@ def split_parts(question: str) -> list[str]:
     """The parts of a multi-part question ("哪个片区？到2025年多大规模", "Which zones …, and what's …");
     a single question gives an empty list."""
     r = rules()
-    pieces = [p.strip(" ，,。.") for p in r.part_break.split(question) if p and p.strip(" ，,。.")]
+    pieces: list[str] = []
+    asked: set[int] = set()  # pieces that end at a question mark ask something ("anything on FT accounts?")
+    start = 0
+    for m in [*r.part_break.finditer(question), None]:
+        piece = question[start : m.start() if m else len(question)].strip(" ，,。.")
+        if piece:
+            if m and ("?" in m.group(0) or "？" in m.group(0)):
+                asked.add(len(pieces))
+            pieces.append(piece)
+        start = m.end() if m else start
     parts: list[str] = []
     pending = ""
-    for piece in pieces:  # a fragment that asks nothing goes with the part after it
+    for i, piece in enumerate(pieces):  # a fragment that asks nothing goes with the part after it
         joined = f"{pending}{'，' if is_chinese(piece) else ', '}{piece}" if pending else piece
-        if r.question_cue.search(piece) or piece is pieces[-1]:
+        if i in asked or r.question_cue.search(piece):
             parts.append(joined)
             pending = ""
         else:
             pending = joined
+    if pending:  # a closing remark that asks nothing ("…? we're working out a budget") goes with the last part
+        sep = "，" if is_chinese(pending) else ", "
+        parts = [*parts[:-1], f"{parts[-1]}{sep}{pending}"] if parts else [pending]
     parts = [p for p in parts if len(p) >= 4 and (content_terms(p) or r.measure.search(p))][:MAX_PARTS]
     return parts if len(parts) > 1 else []
 
