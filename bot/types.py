@@ -22,6 +22,7 @@ class RefusalCode(StrEnum):
     FIGURE_MISSING = "figure_missing"  # it asks for a figure and no cited sentence gives one
     KIND_MISSING = "kind_missing"  # it asks which zone / where, and no cited sentence names one
     DATE_MISSING = "date_missing"  # it asks when, and no cited sentence gives a date or a year
+    CONDITIONS_MISSING = "conditions_missing"  # it asks how to qualify or apply, and no cited sentence says
 
 
 @dataclass(frozen=True)

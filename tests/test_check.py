@@ -116,3 +116,16 @@ def test_how_long_it_takes_needs_a_figure_that_counts_time() -> None:
         assert check(a, _selection(FIGURE), SELECTOR).code is RefusalCode.FIGURE_MISSING
         assert check(a, _selection(dated), SELECTOR).code is RefusalCode.FIGURE_MISSING
         assert check(a, _selection(hours), SELECTOR) is None
+
+
+def test_how_to_qualify_or_apply_needs_a_sentence_stating_a_condition_or_procedure() -> None:
+    """ "What are the eligibility criteria to join?": the plan's sentence launching a programme states no entry rule;
+    one that says 申请条件 does. A multi-part question leaves it to the part that asks (parts.py)."""
+    plan = topic("总部", 2.0)
+    launch = units_of([passage("启动总部企业计划，集聚总部企业。", "l", section="规划 › 举措")], 20)
+    rules_ = units_of([passage("总部企业申请条件为注册满一年。", "r", section="规划 › 举措")], 20)
+    for text in ("What are the eligibility criteria for the headquarters programme?", "总部计划的申请条件是什么？"):
+        a = analysis(plan, text=text, lang="en" if text.isascii() else "zh")
+        assert check(a, _selection(launch), SELECTOR).code is RefusalCode.CONDITIONS_MISSING
+        assert check(a, _selection(rules_), SELECTOR) is None
+    assert check(analysis(plan, text="总部计划是什么？"), _selection(launch), SELECTOR) is None

@@ -100,6 +100,19 @@ def date_missing(analysis: QueryAnalysis, selection: Selection, selector: Select
     return None
 
 
+def conditions_missing(analysis: QueryAnalysis, selection: Selection, selector: Selector) -> Refusal | None:
+    """ "What are the eligibility criteria?", "申请条件是什么？": a cited sentence must state a condition or a
+    procedure (条件, 申请, 标准, …); the documents' plans for a programme are not its entry rules."""
+    rules = selector.analyser.rules
+    if len(analysis.parts) > 1:
+        return None  # each part is checked on its own (parts.py): the one asking how to apply is marked
+    if rules.conditions.search(analysis.text) and not any(
+        rules.conditions_stated.search(u.text) for u in selection.chosen
+    ):
+        return Refusal(RefusalCode.CONDITIONS_MISSING, "asks how to qualify or apply, and no cited sentence says")
+    return None
+
+
 def _names(words: tuple[str, ...]) -> str:
     """Words listed in their own language's way ("cash, reward"; "租金、所得税")."""
     return ", ".join(words) if all(w.isascii() for w in words) else "、".join(words)
@@ -132,6 +145,7 @@ CHECKS: tuple[Check, ...] = (
     figure_missing,
     kind_missing,
     date_missing,
+    conditions_missing,
 )
 #: The same order with the decision model where the three coverage rules stood.
 MODEL_CHECKS: tuple[Check, ...] = (no_evidence, unknown_number, unknown_figure_topic, not_covered, *CHECKS[6:])

@@ -31,6 +31,7 @@ DETAIL = frozenset(
         RefusalCode.FIGURE_MISSING,
         RefusalCode.KIND_MISSING,
         RefusalCode.DATE_MISSING,
+        RefusalCode.CONDITIONS_MISSING,
     }
 )
 

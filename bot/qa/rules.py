@@ -57,6 +57,8 @@ class Rules:
     asked_which_en: re.Pattern[str]  # the same after "what / which", up to the verb that asks: group `thing`
     figure_thing_en: re.Pattern[str]  # what an English figure question bounds or sums: group `thing`
     duration: re.Pattern[str]  # the question asks how long something takes
+    conditions: re.Pattern[str]  # the question asks what it takes to qualify or how to apply
+    conditions_stated: re.Pattern[str]  # a sentence that states a condition or a procedure
     duration_count: re.Pattern[str]  # a figure that counts time (3 小时)
     furniture: tuple[tuple[str, re.Pattern[str]], ...]  # (glossary term that asks for it, the line's pattern)
     question_word_zh: re.Pattern[str]
@@ -139,6 +141,8 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
         asked_which_en=_compile(_need(data, "asked_which_en"), "asked_which_en"),
         figure_thing_en=_compile(_need(data, "figure_thing_en"), "figure_thing_en"),
         duration=_compile(_need(_need(data, "duration"), "asks", "duration."), "duration.asks"),
+        conditions=_compile(_need(_need(data, "conditions"), "asks", "conditions."), "conditions.asks"),
+        conditions_stated=_compile(_need(data["conditions"], "states", "conditions."), "conditions.states"),
         duration_count=_compile(
             rf"\d\s*(?:多|余)?\s*(?:{_need(data['duration'], 'counts', 'duration.')})", "duration.counts"
         ),
