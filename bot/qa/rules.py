@@ -57,9 +57,9 @@ class Rules:
     asked_which_en: re.Pattern[str]  # the same after "what / which", up to the verb that asks: group `thing`
     figure_thing_en: re.Pattern[str]  # what an English figure question bounds or sums: group `thing`
     duration: re.Pattern[str]  # the question asks how long something takes
+    duration_count: re.Pattern[str]  # a figure that counts time (3 小时)
     conditions: re.Pattern[str]  # the question asks what it takes to qualify or how to apply
     conditions_stated: re.Pattern[str]  # a sentence that states a condition or a procedure
-    duration_count: re.Pattern[str]  # a figure that counts time (3 小时)
     furniture: tuple[tuple[str, re.Pattern[str]], ...]  # (glossary term that asks for it, the line's pattern)
     question_word_zh: re.Pattern[str]
     part_break: re.Pattern[str]
