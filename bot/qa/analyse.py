@@ -44,6 +44,11 @@ class Topic:
         low = text.lower()
         return any(a.lower() in low for a in self.alternatives)
 
+    def related_in(self, text: str) -> bool:
+        """True when the text says one of the topic's related terms (重点布局 for 重点发展)."""
+        low = text.lower()
+        return any(r.lower() in low for r in self.related)
+
 
 @dataclass(frozen=True)
 class PartAnalysis:

@@ -181,17 +181,11 @@ class PartAnswerer:
         listed = {h for h in self.analyser.list_heads(part.text, part.topics) if h.lower() in classes}
         asked = [t for t in topics if t.known and t.label not in listed]
         # Said in the glossary's words or a related term ("focus on" 重点发展 is said by 重点布局).
-        said = sum(t.weight for t in asked if any(self._says(t, f"{u.leaf}\n{u.text}") for u in units))
+        said = sum(t.weight for t in asked if any(_says(t, f"{u.leaf}\n{u.text}") for u in units))
         unknown = sum(t.weight for t in topics if not t.known and not t.number)
         asked_weight = sum(t.weight for t in asked)
         enough = not asked_weight or said / asked_weight >= self.config.support
         return enough and unknown / total < self.config.part_unknown
-
-    @staticmethod
-    def _says(topic: Topic, text: str) -> bool:
-        """The text says the topic in one of its forms or a related term."""
-        low = text.lower()
-        return topic.covered_by(text) or any(r.lower() in low for r in topic.related)
 
     def _said_of(self, topics: tuple[Topic, ...]) -> tuple[Topic, ...]:
         """The topics an answer must say: all but a name asked through a question word ("哪些产业" for the nine
@@ -238,7 +232,7 @@ class PartAnswerer:
         kinds, family = kind
 
         def states(text: str) -> bool:
-            return any(self._says(t, text) for t in specific)
+            return any(_says(t, text) for t in specific)
 
         # A unit is about the question when it, its headings or its catalogue direction state a specific thing
         # asked, or when its passage does (a section is about one thing: its other sentences go with it); for
@@ -249,3 +243,8 @@ class PartAnswerer:
             if states(f"{u.section}\n{u.direction}\n{u.chunk_text if passage else u.text}")
             or (kinds and self.selector.answers_kind(u, kinds, family))  # the zone select.py brought in for X
         )
+
+
+def _says(topic: Topic, text: str) -> bool:
+    """The text says the topic in one of its forms or a related term."""
+    return topic.covered_by(text) or topic.related_in(text)

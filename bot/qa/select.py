@@ -129,7 +129,7 @@ class Selector:
         c = self.config
         if topic.covered_by(unit.text) or (topic.label in list_heads and self.listed_under(topic, unit)):
             return 1.0
-        if topic.related and any(r.lower() in unit.text.lower() for r in topic.related):
+        if topic.related_in(unit.text):
             return c.related
         if topic.covered_by(unit.chunk_text):
             return c.in_chunk
