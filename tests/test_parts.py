@@ -42,6 +42,16 @@ def test_a_missing_detail_keeps_what_the_documents_say_about_the_subject() -> No
     assert out.refusal is None and out.parts[0].status == "not_stated" and out.units
 
 
+def test_a_not_stated_part_quotes_the_one_passage_most_about_its_subject() -> None:
+    """ "北虹桥的租金多少？": the answer says the figure is not given and quotes what the documents say of the zone
+    once; a second passage about the zone is context nobody asked for."""
+    a = analysis(topic("北虹桥片区", 2.0), asks_figure=True)
+    other = passage("北虹桥片区发展会展、贸易。", "north2", rank=2)
+    refusal = Refusal(RefusalCode.FIGURE_MISSING, "no figure")
+    out = _answerer().compose(a, [NORTH, other], _selection(NORTH, other), refusal)
+    assert out.parts[0].status == "not_stated" and [u.context.chunk_id for u in out.units] == ["north"]
+
+
 def test_a_question_about_nothing_covered_is_refused() -> None:
     a = analysis(topic("写字楼", 2.0, known=False))
     refusal = Refusal(RefusalCode.LOW_SUPPORT, "nothing")
