@@ -19,6 +19,9 @@ def test_language_parts_and_cues(analyser: Analyser) -> None:
     gdp = analyser.analyse("How big is the CBD, and what was its GDP in 2021?")
     assert [p.asks_figure for p in gdp.parts] == [True, True]
     assert analyser.analyse("2021年商务区的生产总值？").asks_figure
+    # a bound asks for a figure however it is written ("min registered capital", "the lowest fee")
+    assert analyser.analyse("min registered capital for a foreign co?").asks_figure
+    assert analyser.analyse("What's the lowest capital a firm needs?").asks_figure
 
 
 def test_a_glossary_phrase_is_one_topic_with_the_documents_words(analyser: Analyser) -> None:

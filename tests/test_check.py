@@ -106,6 +106,22 @@ def test_an_english_figure_must_be_of_what_is_measured_when_no_glossary_term_nam
     assert check(number, _selection(target), SELECTOR) is None
 
 
+def test_an_english_rate_or_price_must_be_of_the_thing_it_names() -> None:
+    """ "What corporate income tax rate applies?": the words before the figure noun (rate, price, fee) say what is
+    measured; a target for the growth of tax revenue does not say income tax. The tax revenue figure answers a
+    question about tax revenue growth."""
+    english = ["Scale targets.", "Average annual growth in tax revenue will be more than 10%."]
+    target = units_of(
+        [passage("规模目标。税收收入年均增幅大于 10%。", "t", section="规划 › 目标", units_en=english)], 20
+    )
+    tax = topic("税收", 2.0)
+    for text in ("What corporate income tax rate applies to us?", "any lower corp tax rate here?"):
+        rate = analysis(tax, text=text, lang="en", asks_figure=True)
+        assert check(rate, _selection(target), SELECTOR).code is RefusalCode.FIGURE_MISSING
+    growth = analysis(tax, text="What growth rate of tax revenue is targeted?", lang="en", asks_figure=True)
+    assert check(growth, _selection(target), SELECTOR) is None
+
+
 def test_how_long_it_takes_needs_a_figure_that_counts_time() -> None:
     """ "How long does it take to get a licence?" is not answered by 1,000 headquarters or a date (9月14日)."""
     hub = topic("总部", 2.0)

@@ -96,6 +96,7 @@ def _thing_en(text: str, topics: tuple[Topic, ...], rules: Rules) -> list[str]:
     things = [m["thing"] for m in rules.figure_thing_en.finditer(low)]
     # "what's the total number of …": the bounded phrase is read once, without its bound
     things += [m["thing"] for m in rules.asked_thing_en.finditer(low) if not rules.figure_thing_en.match(m["thing"])]
+    things += [m["thing"] for m in rules.figure_noun_en.finditer(low)]
     words = [w for thing in things for w in content_terms(thing)]
     return [w for w in dict.fromkeys(words) if w.isalpha() and w not in named and not rules.figure.search(w)]
 
