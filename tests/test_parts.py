@@ -61,6 +61,22 @@ def test_a_question_about_nothing_covered_is_refused() -> None:
     assert _answerer().compose(a, [NORTH], _selection(NORTH), plain).refusal is plain
 
 
+def test_a_detail_about_the_cbd_as_a_whole_quotes_nothing_and_is_refused() -> None:
+    """ "商务区注册资本最低要求是多少？": the documents never mention registered capital; a sentence that only names the
+    CBD (which every passage is about) says nothing of what is asked, so nothing is quoted and the question is refused.
+    Asked of a zone, the zone's passage is what the documents do say of the subject."""
+    cbd = topic("商务区", 2.0, kind="place")
+    capital = topic("注册资本", 2.0, known=False)
+    guide = passage("以高标准建设商务区为指导。", "guide")
+    missing = Refusal(RefusalCode.UNKNOWN_FIGURE_TOPIC, "注册资本")
+    a = analysis(cbd, capital, asks_figure=True)
+    out = _answerer().compose(a, [guide], _selection(guide), missing)
+    assert out.refusal is not None and not out.units
+    zone = analysis(topic("北虹桥片区", 2.0), capital, asks_figure=True)
+    out = _answerer().compose(zone, [NORTH], _selection(NORTH), missing)
+    assert out.refusal is None and [u.context.chunk_id for u in out.units] == ["north"]
+
+
 def test_each_part_gets_its_status() -> None:
     zone = PartAnalysis("北虹桥发展什么", (topic("北虹桥片区", 2.0),))
     rent = PartAnalysis("租金多少", (topic("租金", 2.0, known=False),), asks_figure=True)

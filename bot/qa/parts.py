@@ -155,7 +155,9 @@ class PartAnswerer:
         if refusal is None and listing and answers(mine):
             return PartAnswer(part.text, "answered", mine)
         why = why or Refusal(RefusalCode.NOTHING_SPECIFIC, "no cited sentence states what this part asks about")
-        units = self._about(about, own.chosen, kind, strict=True, passage=not borrowed)
+        # What the documents say of the part's subject: not of the CBD as a whole, which every passage is about.
+        subject = [t for t in about if t.label not in self.analyser.rules.whole_area]
+        units = self._about(subject, own.chosen, kind, strict=True, passage=not borrowed)
         if why.code in DETAIL and units:
             return PartAnswer(part.text, "not_stated", units[:1], why)
         return PartAnswer(part.text, "not_stated", (), why)

@@ -44,6 +44,7 @@ class Rules:
     present: re.Pattern[str]
     present_sections: frozenset[str]  # headings of the sections that state the present (the state of play)
     formulae: frozenset[str]  # closing formulae of official documents (特此通知): never quoted on their own
+    whole_area: frozenset[str]  # glossary names of the area the whole corpus is about (商务区)
     target_text: re.Pattern[str]
     list: re.Pattern[str]
     list_before: re.Pattern[str]  # a list question's cue just before the name of what it lists
@@ -125,6 +126,7 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
         date=_compile(_need(data, "date"), "date"),
         present=_compile(_need(data, "present"), "present"),
         present_sections=_words(_need(data, "present_sections"), "present_sections"),
+        whole_area=_words(_need(data, "whole_area"), "whole_area"),
         formulae=_words(_need(data, "formulae"), "formulae"),
         target_text=_compile(_need(data, "target_text"), "target_text"),
         list=_compile(_need(data, "list"), "list"),
