@@ -19,9 +19,14 @@ def test_real_words_and_other_differences_are_left_alone() -> None:
     assert FIXER.fix("What about Hongqiao?") == "What about Hongqiao?"
 
 
-def test_names_the_documents_do_not_use_are_not_targets() -> None:
-    fixer = Homophones(["虹桥", "租金"], "虹桥")
-    assert fixer.names == {"虹桥"}
+def test_any_word_of_the_documents_or_the_glossary_is_a_target_but_real_words_stay() -> None:
+    """The names are the documents' words and the glossary's (生产总值 is read as GDP though the documents write
+    GDP): 通之 is 通知 and 生产总植 is 生产总值. A word of the segmenter's dictionary is a real word, not a typo, though
+    it sounds like a name: 甲级 (grade A offices) is never 家级, nor 中兴 中型."""
+    fixer = Homophones(["通知", "生产总值", "家级", "中型"], "通知。国家级。中型。")
+    assert fixer.fix("通之文号") == "通知文号"
+    assert fixer.fix("地区生产总植") == "地区生产总值"
+    assert fixer.fix("甲级写字楼") == "甲级写字楼" and fixer.fix("中兴") == "中兴"
     assert sound("虹桥") == sound("虹乔") == ("hong", "qiao")
 
 
@@ -30,3 +35,9 @@ def test_the_edge_of_a_real_word_is_no_typo() -> None:
     fixer = Homophones(["环保"], "节能环保。规划包括三部分。")
     assert fixer.fix("核心环包括哪些地块") == "核心环包括哪些地块"
     assert fixer.fix("环包产业") == "环保产业"  # no word across the edge: a typo
+
+
+def test_a_span_that_cuts_a_word_of_the_question_is_no_typo() -> None:
+    # 上有 sounds like 上游 (a word the documents write), but in "政策上有没有" its 有 begins 有没有.
+    fixer = Homophones(["上游"], "产业链上游。")
+    assert fixer.fix("政策上有没有扶持") == "政策上有没有扶持"

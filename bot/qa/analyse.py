@@ -18,7 +18,7 @@ from bot.qa.config import EngineConfig
 from bot.qa.followup import Reading, read
 from bot.qa.glossary import Glossary, Match
 from bot.qa.rules import rules
-from bot.qa.text import content_terms, is_chinese, normalize_query, nouns, numbers, split_parts
+from bot.qa.text import content_terms, is_chinese, normalize_query, nouns, numbers, split_parts, words_zh
 from bot.qa.typos import Homophones
 from bot.qa.vocabulary import Vocabulary
 
@@ -111,7 +111,7 @@ class Analyser:
         self.config = config
         self.rules = rules()
         self.topics = lru_cache(maxsize=4096)(self._topics)
-        self.homophones = Homophones(glossary.chinese_terms, vocabulary.text)
+        self.homophones = Homophones([*glossary.chinese_terms, *words_zh(vocabulary.text)], vocabulary.text)
 
     def analyse(self, question: str, history: list[dict[str, str]] | None = None) -> QueryAnalysis:
         """The analysis of a (checked) question, read with the conversation so far."""

@@ -48,6 +48,26 @@ def add_words(words: Iterable[str]) -> None:
                 _added.add(w)
 
 
+def words_zh(text: str) -> set[str]:
+    """The Chinese words of a text as the segmenter cuts it (two characters or more)."""
+    return {w for w in _jieba().lcut(text) if len(w) >= 2 and _CJK_RUN.fullmatch(w)}
+
+
+def word_edges(text: str) -> set[int]:
+    """The offsets where the segmenter's words of a text begin and end."""
+    edges, at = {0}, 0
+    for w in _jieba().lcut(text):
+        at += len(w)
+        edges.add(at)
+    return edges
+
+
+def word_frequency(word: str) -> int:
+    """How often the segmenter's own dictionary counts the word (0 for a term only taught to it from the documents):
+    甲级 209, 中兴 684, but 汇展 4 (a rare spelling, mostly the typo of 会展)."""
+    return 0 if word in _added else _jieba().dt.FREQ.get(word, 0)
+
+
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)")
 
 
