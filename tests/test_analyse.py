@@ -33,6 +33,15 @@ def test_a_glossary_phrase_is_one_topic_with_the_documents_words(analyser: Analy
     assert all(not t.related for t in zh.topics)  # Chinese questions use the documents' words as they are
 
 
+def test_a_related_term_stands_for_a_topic_only_when_about_as_specific(analyser: Analyser) -> None:
+    """The Global Traders Program's glossary entry relates it to 贸易 (trade), which half the documents say: a sentence
+    about trade is not about the programme. The broad term is still searched for."""
+    a = analyser.analyse("What is the Global Trader Program meant to achieve?")
+    program = next(t for t in a.topics if t.label == "全球贸易商计划")
+    assert "贸易" not in program.related and "全球贸易商总部" in program.related
+    assert "贸易" in dict(a.whole.expansion)
+
+
 def test_measure_words_and_numbers_are_topics(analyser: Analyser) -> None:
     a = analyser.analyse("通知一共印了几份？")
     assert "份" in {t.label for t in a.topics} and a.whole.measures == ("份",)

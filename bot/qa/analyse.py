@@ -258,7 +258,10 @@ class Analyser:
             alts = tuple(dict.fromkeys(a for x in ms for a in (x.term.zh, *x.term.zh_aliases, x.text)))
             general = all(x.term.kind == "general" for x in ms)
             weight = vocab.idf(m.term.zh) * (c.general if general else 1.0)
-            rel = tuple(w for x in ms for w in x.term.related) if related else ()
+            # A related term stands for the topic (its level, parts' "said") only when it is about as specific: a
+            # programme's broad field (贸易 for 全球贸易商计划) is said by half the documents.
+            floor = c.related_idf * vocab.idf(m.term.zh)
+            rel = tuple(w for x in ms for w in x.term.related if vocab.idf(w) >= floor) if related else ()
             topics.append(Topic(m.term.zh, alts, weight, m.text, rel, general=general, kind=m.term.kind))
         rest = "".join(" " if c_ else ch for ch, c_ in zip(text, covered, strict=True))
         # The words that ask for a date ("落款日期是哪天") are answered by the date a sentence gives, not said by it.
