@@ -102,3 +102,8 @@ def test_figures_count_amounts_not_years_or_list_numbers() -> None:
 def test_a_fragment_that_asks_nothing_goes_with_the_part_after_it() -> None:
     assert split_parts("In the catalogue, what counts as a functional headquarters?") == []
     assert split_parts("“虹桥大学”是咋回事？哪年能招生？") == ["“虹桥大学”是咋回事", "哪年能招生"]
+
+
+def test_which_plus_a_count_is_a_question_word() -> None:
+    # "哪四个“新”" asks for the four members, as 哪些 does: 四个 is no topic.
+    assert "四个" not in content_terms("四新指的是哪四个新？") and "两类" not in content_terms("分为哪两类")

@@ -23,11 +23,11 @@ from bot.types import Refusal, RefusalCode
 PartStatus = Literal["answered", "not_stated"]
 #: Refusals that leave the subject covered and only a detail open (a figure, a year, a place): the part is
 #: answered with what the documents say about its subject and the detail is marked not stated. Weak support
-#: and things the documents never name mean the subject itself is not covered: nothing is quoted for it.
+#: and things the documents never name mean the subject itself is not covered: nothing is quoted for it. A figure
+#: of a thing they never mention (写字楼租金, registered capital) is such a thing, whatever else the part names.
 DETAIL = frozenset(
     {
         RefusalCode.UNKNOWN_NUMBER,
-        RefusalCode.UNKNOWN_FIGURE_TOPIC,
         RefusalCode.FIGURE_MISSING,
         RefusalCode.KIND_MISSING,
         RefusalCode.DATE_MISSING,

@@ -142,7 +142,7 @@ def content_terms(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text).lower()
     jieba, r = _jieba(), rules()
     out: list[str] = []
-    for run in _CJK_RUN.findall(text):
+    for run in _CJK_RUN.findall(r.which_count_zh.sub(" ", text)):
         out.extend(w for w in jieba.lcut(run) if w not in r.zh_stop and len(w) >= 2 and not r.question_word_zh.match(w))
     for w in _WORD.findall(text):
         w = w.removesuffix("'s")
