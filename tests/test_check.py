@@ -1,5 +1,7 @@
 """Stage 5, check: each refusal check on hand-built selections, and their order."""
 
+from dataclasses import replace
+
 import pytest
 
 from bot.qa.check import CHECKS, check
@@ -120,6 +122,21 @@ def test_an_english_rate_or_price_must_be_of_the_thing_it_names() -> None:
         assert check(rate, _selection(target), SELECTOR).code is RefusalCode.FIGURE_MISSING
     growth = analysis(tax, text="What growth rate of tax revenue is targeted?", lang="en", asks_figure=True)
     assert check(growth, _selection(target), SELECTOR) is None
+
+
+def test_a_figure_counts_what_the_question_asks_not_what_the_asker_says_of_themselves() -> None:
+    """ "We provide aviation services. How many aviation companies are already based here?": the figure must be of
+    aviation companies; the asker's own trade (aviation services) and the word "already" (the development foundation
+    section, a place for figures) are not what it counts."""
+    services = replace(topic("临空服务", 3.0), text="aviation services")
+    aviation = replace(topic("航空", 2.0), text="aviation")
+    already = replace(topic("发展基础", 3.0, kind="section"), text="already")
+    text = "We provide aviation services. How many aviation companies are already based here?"
+    asked = analysis(services, aviation, already, text=text, lang="en", asks_figure=True, measures=("家",))
+    count = units_of([passage("入驻航空企业超过 150 余家。", "a", section="规划 › 发展基础 › 专业服务业")], 20)
+    assert check(asked, _selection(count), SELECTOR) is None
+    plain = analysis(services, aviation, text="How many aviation services firms?", lang="en", asks_figure=True)
+    assert check(plain, _selection(count), SELECTOR).code is RefusalCode.FIGURE_MISSING
 
 
 def test_how_long_it_takes_needs_a_figure_that_counts_time() -> None:

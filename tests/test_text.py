@@ -1,6 +1,6 @@
 """Text utilities: Chinese-aware tokens, question parts, numbers and figures, normalisation."""
 
-from bot.qa.text import content_terms, figures, is_chinese, normalize_query, split_parts, tokens
+from bot.qa.text import asking_text, content_terms, figures, is_chinese, normalize_query, split_parts, tokens
 
 
 def test_tokens_mix_words_and_inner_bigrams() -> None:
@@ -107,3 +107,11 @@ def test_a_fragment_that_asks_nothing_goes_with_the_part_after_it() -> None:
 def test_which_plus_a_count_is_a_question_word() -> None:
     # "哪四个“新”" asks for the four members, as 哪些 does: 四个 is no topic.
     assert "四个" not in content_terms("四新指的是哪四个新？") and "两类" not in content_terms("分为哪两类")
+
+
+def test_the_asking_text_leaves_out_statements_around_the_question() -> None:
+    assert asking_text("We provide aviation services. How many aviation firms are here?") == (
+        "How many aviation firms are here?"
+    )
+    assert asking_text("我们做航空服务。商务区有多少家航空企业？") == "商务区有多少家航空企业？"
+    assert asking_text("aviation firms") == "aviation firms"  # nothing asks: the whole text

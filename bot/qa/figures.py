@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.qa.analyse import QueryAnalysis, Topic
 from bot.qa.rules import Rules
-from bot.qa.text import content_terms, figures, stem
+from bot.qa.text import asking_text, content_terms, figures, stem
 
 if TYPE_CHECKING:
     from bot.qa.select import Selector, Unit
@@ -81,6 +81,12 @@ def figure_gap(analysis: QueryAnalysis, chosen: list[Unit], selector: Selector) 
         # named things (an industry, a zone, a measure, a place).
         topics = [t for t in part.topics if not rules.asking.fullmatch(t.text.lower())]
         specific = [t for t in selector.analyser.specific(topics) if t.kind != "concept"]
+        # What the asker says of themselves ("We provide aviation services.") is not what the figure counts.
+        asking = asking_text(part.text).lower()
+        specific = [t for t in specific if not t.text or t.text.lower() in asking] or specific
+        # A section's name ("already": 发展基础) says where a figure sits and a measure word (家) how it counts (both
+        # checked above), not what it counts, when the part names something else.
+        specific = [t for t in specific if t.kind != "section" and t.label not in part.measures] or specific
         total = sum(t.weight for t in specific)
         covered = [t for t in specific if any(_states(t, u, chosen) for u in holding)]
         if total and sum(t.weight for t in covered) < selector.config.figure * total:

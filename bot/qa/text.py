@@ -201,6 +201,17 @@ def split_parts(question: str) -> list[str]:
     return parts if len(parts) > 1 else []
 
 
+_SENTENCE = re.compile(r"[^.!?。！？;；]+[.!?。！？;；]*")
+
+
+def asking_text(text: str) -> str:
+    """The sentences of a text that ask something, without the statements around them ("We provide aviation
+    services. How many aviation companies are here?": the second); the whole text when none asks."""
+    cue = rules().question_cue
+    asking = [s.strip() for s in _SENTENCE.findall(text) if cue.search(s.lower() if s.isascii() else s)]
+    return " ".join(asking) or text
+
+
 #: jieba part-of-speech flags of words that name a thing (nouns, verbal nouns, abbreviations).
 _NOUN_FLAGS = ("n", "vn", "j", "nz", "nt", "ns", "nr")
 
