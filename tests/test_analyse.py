@@ -42,6 +42,12 @@ def test_a_related_term_stands_for_a_topic_only_when_about_as_specific(analyser:
     assert "贸易" in dict(a.whole.expansion)
 
 
+def test_a_count_in_chinese_numerals_is_no_topic(analyser: Analyser) -> None:
+    # "三个“突出”": the documents list the three without saying 三个; the passage that says 三个 is about other things
+    labels = {t.label for t in analyser.analyse("指导思想提到的三个“突出”是哪些？").topics}
+    assert "三个" not in labels and "突出" in labels
+
+
 def test_measure_words_and_numbers_are_topics(analyser: Analyser) -> None:
     a = analyser.analyse("通知一共印了几份？")
     assert "份" in {t.label for t in a.topics} and a.whole.measures == ("份",)

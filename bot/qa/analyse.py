@@ -275,6 +275,8 @@ class Analyser:
             if term.isdigit() or any(term in t.alternatives for t in topics):
                 continue
             known = vocab.knows(term)
+            if self.rules.count_zh.match(term):  # 三个“突出”: how it counts, not what it asks
+                continue
             if known:
                 weight = vocab.idf(term)
             elif term.isascii():

@@ -65,6 +65,7 @@ class Rules:
     furniture: tuple[tuple[str, re.Pattern[str]], ...]  # (glossary term that asks for it, the line's pattern)
     question_word_zh: re.Pattern[str]
     which_count_zh: re.Pattern[str]  # 哪四个 / 哪两类: which-plus-a-count, a question word
+    count_zh: re.Pattern[str]  # 三个 / 两类: a count in Chinese numerals
     part_break: re.Pattern[str]
     question_cue: re.Pattern[str]
     short_year: re.Pattern[str]
@@ -154,6 +155,7 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
         furniture=tuple((str(k), _compile(v, f"furniture.{k}")) for k, v in _need(data, "furniture").items()),
         question_word_zh=_compile(_need(data, "question_word_zh"), "question_word_zh"),
         which_count_zh=_compile(_need(data, "which_count_zh"), "which_count_zh"),
+        count_zh=_compile(_need(data, "count_zh"), "count_zh"),
         part_break=_compile(_need(data, "part_break"), "part_break"),
         question_cue=_compile(_need(data, "question_cue"), "question_cue"),
         short_year=re.compile(rf"(?<![\d.{not_after}])([0-4]\d)\s*年(?![{not_before}])"),
