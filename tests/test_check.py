@@ -139,6 +139,27 @@ def test_a_figure_counts_what_the_question_asks_not_what_the_asker_says_of_thems
     assert check(plain, _selection(count), SELECTOR).code is RefusalCode.FIGURE_MISSING
 
 
+def test_an_english_date_must_be_of_what_is_dated() -> None:
+    """ "By what date must they report back?": the notice's print date is a date, but its English says nothing of
+    reporting; "when was the notice printed" is answered by it."""
+    printed = units_of(
+        [
+            passage(
+                "通知 2022年9月14日印发。",
+                "p",
+                section="通知",
+                units_en=["Notice printed and issued on 14 September 2022."],
+            )
+        ],
+        20,
+    )
+    notice = replace(topic("通知", 2.0), text="notice")
+    report = analysis(notice, text="By what date must they report back on the notice?", lang="en", asks_date=True)
+    assert check(report, _selection(printed), SELECTOR).code is RefusalCode.DATE_MISSING
+    issued = analysis(notice, text="When was the notice printed?", lang="en", asks_date=True)
+    assert check(issued, _selection(printed), SELECTOR) is None
+
+
 def test_how_long_it_takes_needs_a_figure_that_counts_time() -> None:
     """ "How long does it take to get a licence?" is not answered by 1,000 headquarters or a date (9月14日)."""
     hub = topic("总部", 2.0)

@@ -105,3 +105,10 @@ def test_where_to_go_is_answered_by_a_zone_before_a_single_place() -> None:
     chosen = selector.select(a, [port, passage(NORTH, "north", rank=2)]).chosen
     assert chosen[0].context.chunk_id == "north"  # the port is a place that states it; the zone comes first
     assert check(a, selector.select(a, [port]), selector) is None  # a place alone still answers "where"
+
+
+def test_which_district_governments_is_not_a_zone_question() -> None:
+    zone = dict(rules().asks_kind)["zone"]
+    assert zone.search("which district suits a medtech firm?") and zone.search("which zone hosts evs?")
+    assert not zone.search("which district governments was the notice addressed to?")
+    assert not zone.search("which district govts got the notice?")

@@ -47,6 +47,11 @@ def test_question_parts() -> None:
     ]
     assert len(split_parts("Which zones host life sciences, and what's the size target for it?")) == 2
     assert split_parts("北虹桥片区重点发展哪些产业？") == []
+    # a preposition may open the next question ("…, and by what date must they report?")
+    assert split_parts("Which governments got the notice, and by what date must they report back?") == [
+        "Which governments got the notice",
+        "and by what date must they report back",
+    ]
     # a piece ending at a question mark asks something, with or without a question word
     assert split_parts("anything on FT accounts? what do firms need to qualify?") == [
         "anything on FT accounts",

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from bot.qa.analyse import QueryAnalysis
 from bot.qa.decision import features
-from bot.qa.figures import figure_gap
+from bot.qa.figures import date_event_en, figure_gap, says_en
 from bot.qa.select import Selection, Selector
 from bot.types import Refusal, RefusalCode
 
@@ -94,8 +94,16 @@ def kind_missing(analysis: QueryAnalysis, selection: Selection, selector: Select
 
 
 def date_missing(analysis: QueryAnalysis, selection: Selection, selector: Selector) -> Refusal | None:
-    """ "When …?", "哪年…？": a cited sentence must give a date or a year."""
-    if analysis.asks_date and not any(_YEARISH.search(u.text) for u in selection.chosen):
+    """ "When …?", "哪年…？": a cited sentence must give a date or a year; in English, one whose English says what the
+    date is of, when no glossary term names it ("by what date must they report back": the print date is no reporting
+    deadline)."""
+    if not analysis.asks_date:
+        return None
+    dated = [u for u in selection.chosen if _YEARISH.search(u.text)]
+    one = len(analysis.parts) <= 1  # a multi-part question: each part is checked on its own (parts.py)
+    if dated and one and analysis.lang == "en" and (event := date_event_en(analysis, selector)):
+        dated = [u for u in dated if u.english is None or says_en(u.english, event)]
+    if not dated:
         return Refusal(RefusalCode.DATE_MISSING, "asks when, and no cited sentence gives a date or a year")
     return None
 

@@ -74,7 +74,7 @@ def figure_gap(analysis: QueryAnalysis, chosen: list[Unit], selector: Selector) 
         if analysis.lang == "en" and (thing := _thing_en(part.text, part.topics, rules)):
             # "the minimum registered capital": a cited figure's English must say what is measured, when no glossary
             # term names it (the 2025 target of 1,500 foreign-invested companies is no minimum capital).
-            holding = [u for u in holding if u.english is None or _says_en(u.english, thing)]
+            holding = [u for u in holding if u.english is None or says_en(u.english, thing)]
             if not holding:
                 return " ".join(thing)
         # Everyday concepts (zone, target, headquarters) frame the question; the figure must be about the
@@ -107,7 +107,18 @@ def _thing_en(text: str, topics: tuple[Topic, ...], rules: Rules) -> list[str]:
     return [w for w in dict.fromkeys(words) if w.isalpha() and w not in named and not rules.figure.search(w)]
 
 
-def _says_en(english: str, words: list[str]) -> bool:
+def date_event_en(analysis: QueryAnalysis, selector: Selector) -> list[str]:
+    """The words of what an English date question dates ("by what date must they report back": report) that no
+    glossary term of the question names, that do not ask for the date themselves, and that the documents' English
+    never uses (a word it does use, "carry", is how people ask, which a dated sentence need not say)."""
+    analyser = selector.analyser
+    low = analyser.rules.date.sub(" ", analysis.text.lower())
+    named = {w for t in analysis.topics if t.known for w in re.findall(r"[a-z]+", t.text.lower())}
+    words = [w for w in content_terms(low) if w.isalpha() and w not in named]
+    return [w for w in dict.fromkeys(words) if not analyser.vocabulary.says_in_english(w)]
+
+
+def says_en(english: str, words: list[str]) -> bool:
     """The English says every word in some form ("capitals" for "capital")."""
     said = {stem(w) for w in re.findall(r"[a-z]+", english.lower())}
     return all(stem(w) in said for w in words)
