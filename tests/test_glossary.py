@@ -91,6 +91,9 @@ def test_everyday_english_abbreviations_are_written_out(glossary) -> None:
         == "any international schools? how many digital companies?"
     )
     assert glossary.normalize("Discos and cosmetics") == "Discos and cosmetics"
+    # a hyphenated word whose closed form is a glossary word is that word ("off-shore trading": offshore trade)
+    assert glossary.normalize("off-shore trading") == "offshore trading"
+    assert glossary.normalize("non-state firms") == "non-state firms"
     # a comparative of a glossary phrase reads as the phrase: "the longer-term goal for 2035" is the long-term goal
     assert "总体目标" in {m.term.zh for m in glossary.match_english(glossary.normalize("the longer-term goal"))}
 

@@ -18,6 +18,7 @@ from ingest.chunk import SECTION_SEP
 logger = logging.getLogger(__name__)
 
 _NOT_KEY_TERMS = {"general", "section", "document"}
+_HYPHENED = re.compile(r"\b([A-Za-z]+)-([A-Za-z]+)\b")
 _NUMBERING = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+[.、]\s*)")
 
 
@@ -141,7 +142,12 @@ class Glossary:
         """Apply the variants table: misspellings and colloquial forms become the documents' words."""
         for pattern, wrong, right in self._variant_patterns:
             text = pattern.sub(right, text) if pattern is not None else text.replace(wrong, right)
-        return text
+        return _HYPHENED.sub(self._joined, text)
+
+    def _joined(self, m: re.Match[str]) -> str:
+        """A hyphenated word whose closed form is a glossary word ("off-shore": offshore), written closed."""
+        closed = f"{m[1]}{m[2]}"
+        return closed if closed.lower() in self._known_words and m[0].lower() not in self._known_words else m[0]
 
     def match_english(self, text: str) -> list[Match]:
         """Glossary terms named in an English text, longest phrases first, non-overlapping."""
