@@ -77,6 +77,17 @@ def test_a_detail_about_the_cbd_as_a_whole_quotes_nothing_and_is_refused() -> No
     assert out.refusal is None and [u.context.chunk_id for u in out.units] == ["north"]
 
 
+def test_where_a_thing_is_located_is_about_the_thing_named_before() -> None:
+    """ "What is the talent station for, and where is it located?": 片区 is how the second part asks for a place; it is
+    about the talent station, so a zone's passage that does not say it is no answer."""
+    station = topic("人才驿站", 2.0, kind="measure")
+    zone_word = topic("片区", 2.0, kind="concept")
+    first = PartAnalysis("What is the talent station for", (station,))
+    where = PartAnalysis("where is it located", (zone_word,), asks_kind="place")
+    a = analysis(station, zone_word, parts=(first, where))
+    assert _answerer().subjects(a, where) == [station]
+
+
 def test_each_part_gets_its_status() -> None:
     zone = PartAnalysis("北虹桥发展什么", (topic("北虹桥片区", 2.0),))
     rent = PartAnalysis("租金多少", (topic("租金", 2.0, known=False),), asks_figure=True)

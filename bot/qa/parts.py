@@ -104,10 +104,12 @@ class PartAnswerer:
     ) -> PartAnswer:
         sub = analysis if part is analysis.whole else self.analyser.part_analysis(analysis, part)
         about = self.subjects(analysis, part)
-        kind = self.analyser.kind_subject(sub)
         # A part that names nothing of its own borrows the things an earlier part names to pick units; those units must
         # say them, and what the part asks of them ("去哪儿申请"), themselves, not in another sentence of their passage.
-        borrowed = not self.things(part.topics) and bool(self.earlier_things(analysis, part))
+        borrowed = not self.own_things(part) and bool(self.earlier_things(analysis, part))
+        # "…the talent station…, and where is it located?": the zone or place asked for must be named for the borrowed
+        # subject, not for nothing in particular.
+        kind = self.analyser.kind_subject(self._with_subject(analysis, part, about) if borrowed else sub)
         mine = self._about(about, selection.chosen, kind, passage=not borrowed or part is analysis.whole)
         if part is analysis.whole and refusal is None:
             # The check passed on the chosen units; the units quoted (those about what is asked) must still give the
@@ -204,13 +206,21 @@ class PartAnswerer:
         the bonded zone), the things the parts before it name (a part refers back, never forward). A glossary name
         reached through a question word ("哪些产业" for the nine industries) counts only when nothing else is
         named; with no glossary name at all, its specific words."""
-        things, named = self.things, self.analyser.named
+        named = self.analyser.named
         return (
-            things(part.topics)
+            self.own_things(part)
             or self.earlier_things(analysis, part)
             or named(part.topics)
             or self.analyser.specific(part.topics)
         )
+
+    def own_things(self, part: PartAnalysis) -> list[Topic]:
+        """The things a part names itself; in a zone or place question, not the zone it asks for ("where is it
+        located": 片区 is asked, the thing located is elsewhere in the question)."""
+        things = self.things(part.topics)
+        if part.asks_kind:
+            things = [t for t in things if t.label not in self.analyser.rules.kind_words]
+        return things
 
     def earlier_things(self, analysis: QueryAnalysis, part: PartAnalysis) -> list[Topic]:
         """The things the parts before this one name (none for the whole question or its first part)."""

@@ -51,6 +51,7 @@ class Rules:
     list_after: re.Pattern[str]  # … or just after it
     asks_kind: tuple[tuple[str, re.Pattern[str]], ...]  # (kind of thing asked for, pattern)
     kind_referents: dict[str, tuple[str, ...]]  # kind asked for → glossary kinds that answer it, best first
+    kind_words: frozenset[str]  # generic nouns a zone or place question asks with (片区)
     measure_words: str
     measure: re.Pattern[str]  # 几家 / 多少场: group 1 is the measure word
     counted_en: tuple[tuple[str, re.Pattern[str]], ...]  # (measure word, "how many <noun>" pattern)
@@ -136,6 +137,7 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
         list_after=_compile(_need(data, "list_head")["after"], "list_head.after"),
         asks_kind=tuple((str(k), _compile(v, f"asks_kind.{k}")) for k, v in _need(data, "asks_kind").items()),
         kind_referents={str(k): tuple(v) for k, v in _need(data, "kind_referents").items()},
+        kind_words=_words(_need(data, "kind_words"), "kind_words"),
         measure_words=measure_words,
         measure=re.compile(rf"(?:(?<!哪)几|多少)([{measure_words}])"),
         counted_en=tuple(
