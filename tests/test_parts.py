@@ -88,6 +88,21 @@ def test_where_a_thing_is_located_is_about_the_thing_named_before() -> None:
     assert _answerer().subjects(a, where) == [station]
 
 
+def test_a_part_naming_nothing_is_about_the_specific_words_before_it() -> None:
+    """ "2021年新增了多少家法人企业？比上年涨了多少？": the first part names no glossary thing, only 法人企业; the
+    second names nothing specific at all, so it is about 法人企业. A part with specific words of its own keeps them."""
+    firms = topic("法人企业", 3.0)
+    rise = topic("同比增长", 1.0, general=True)
+    first = PartAnalysis("2021年新增了多少家法人企业", (firms,))
+    second = PartAnalysis("比上年涨了多少", (rise,))
+    a = analysis(firms, rise, parts=(first, second))
+    answerer = _answerer()
+    assert answerer.earlier_things(a, second) == [firms]
+    devices = PartAnalysis("主要发展哪些设备", (topic("设备", 3.0),))
+    b = analysis(firms, parts=(first, devices))
+    assert answerer.earlier_things(b, devices) == []
+
+
 def test_each_part_gets_its_status() -> None:
     zone = PartAnalysis("北虹桥发展什么", (topic("北虹桥片区", 2.0),))
     rent = PartAnalysis("租金多少", (topic("租金", 2.0, known=False),), asks_figure=True)
