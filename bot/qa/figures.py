@@ -1,4 +1,5 @@
-"""Does a set of cited units give the figure a "how many / how much" question asks for?
+"""Does a set of cited units give the figure a "how many / how much" question asks for (and, in English, the date
+a "when" question asks for: of the thing it dates)?
 
 Used by select (to bring in the unit that holds a missing figure) and by check (to refuse when none does).
 """

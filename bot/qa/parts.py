@@ -109,7 +109,8 @@ class PartAnswerer:
         borrowed = not self.own_things(part) and bool(self.earlier_things(analysis, part))
         # "…the talent station…, and where is it located?": the zone or place asked for must be named for the borrowed
         # subject, not for nothing in particular.
-        kind = self.analyser.kind_subject(self._with_subject(analysis, part, about) if borrowed else sub)
+        search = self._with_subject(analysis, part, about) if borrowed else sub
+        kind = self.analyser.kind_subject(search)
         mine = self._about(about, selection.chosen, kind, passage=not borrowed or part is analysis.whole)
         if part is analysis.whole and refusal is None:
             # The check passed on the chosen units; the units quoted (those about what is asked) must still give the
@@ -122,9 +123,8 @@ class PartAnswerer:
                 return PartAnswer(part.text, "not_stated", units[:1], why)
             return PartAnswer(part.text, "answered", units)
 
-        # A part that borrows its subject is read with it, as a follow-up is read with the turn before
+        # A part that borrows its subject is read with it (`search` above), as a follow-up is read with the turn before
         # ("重点发展哪些产业" after "环枢纽核心圈的范围…" is "环枢纽核心圈 重点发展哪些产业").
-        search = self._with_subject(analysis, part, about) if borrowed else sub
 
         # A part that asks about something in one document it names ("what data firms does the catalogue want") is
         # answered from that document; one about the document itself ("who drew up the catalogue") need not be.
@@ -223,7 +223,8 @@ class PartAnswerer:
         return things
 
     def earlier_things(self, analysis: QueryAnalysis, part: PartAnalysis) -> list[Topic]:
-        """The things the parts before this one name (none for the whole question or its first part)."""
+        """The things the parts before this one name (none for the whole question or its first part); for a part that
+        names nothing that weighs, their specific words when they name no glossary thing."""
         before = analysis.parts[: analysis.parts.index(part)] if part in analysis.parts else ()
         things = [t for p in before for t in self.things(p.topics)]
         floor = self.config.specific * self.analyser.vocabulary.max_idf
