@@ -112,3 +112,4 @@ def test_which_district_governments_is_not_a_zone_question() -> None:
     assert zone.search("which district suits a medtech firm?") and zone.search("which zone hosts evs?")
     assert not zone.search("which district governments was the notice addressed to?")
     assert not zone.search("which district govts got the notice?")
+    assert not zone.search("what national zone does the plan want to build for connected vehicles?")
