@@ -160,6 +160,18 @@ def test_an_english_date_must_be_of_what_is_dated() -> None:
     assert check(issued, _selection(printed), SELECTOR) is None
 
 
+def test_a_figure_the_question_states_need_not_be_in_the_answer() -> None:
+    """ "21年税收346亿，规划要求往后每年涨多少？": 2021 and 346 are what the asker knows; the growth target answers
+    it."""
+    tax = topic("税收", 2.0)
+    target = units_of([passage("规模目标。税收收入年均增幅大于 10%。", "t", section="规划 › 目标")], 20)
+    text = "2021年税收346亿，规划要求往后每年涨多少？"
+    asked = analysis(tax, text=text, asks_figure=True, numbers=("2021", "346"))
+    assert check(asked, _selection(target), SELECTOR) is None
+    year = analysis(tax, text="2021年税收多少？", asks_figure=True, numbers=("2021",))
+    assert check(year, _selection(target), SELECTOR).code is RefusalCode.FIGURE_MISSING
+
+
 def test_how_long_it_takes_needs_a_figure_that_counts_time() -> None:
     """ "How long does it take to get a licence?" is not answered by 1,000 headquarters or a date (9月14日)."""
     hub = topic("总部", 2.0)

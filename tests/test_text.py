@@ -1,6 +1,6 @@
 """Text utilities: Chinese-aware tokens, question parts, numbers and figures, normalisation."""
 
-from bot.qa.text import asking_text, content_terms, figures, is_chinese, normalize_query, split_parts, tokens
+from bot.qa.text import asking_text, content_terms, figures, is_chinese, normalize_query, premises, split_parts, tokens
 
 
 def test_tokens_mix_words_and_inner_bigrams() -> None:
@@ -120,3 +120,9 @@ def test_the_asking_text_leaves_out_statements_around_the_question() -> None:
     )
     assert asking_text("我们做航空服务。商务区有多少家航空企业？") == "商务区有多少家航空企业？"
     assert asking_text("aviation firms") == "aviation firms"  # nothing asks: the whole text
+
+
+def test_figures_a_question_states_as_known_are_premises() -> None:
+    assert premises("2021年税收346亿，规划要求往后每年涨多少？") == ["2021", "346"]
+    assert premises("2021年，商务区税收多少？") == []  # a year alone sets the time asked about
+    assert premises("Is the 2025 target 1,000 HQs? How many are there now?") == []  # every clause asks

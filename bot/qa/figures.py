@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.qa.analyse import QueryAnalysis, Topic
 from bot.qa.rules import Rules
-from bot.qa.text import asking_text, content_terms, figures, stem
+from bot.qa.text import asking_text, content_terms, figures, premises, stem
 
 if TYPE_CHECKING:
     from bot.qa.select import Selector, Unit
@@ -56,7 +56,9 @@ def figure_gap(analysis: QueryAnalysis, chosen: list[Unit], selector: Selector) 
         if not part.asks_figure and len(parts) > 1:
             continue
         # A glossary phrase such as "by 2025" may have taken the year: check the part's numbers themselves.
-        years = [Topic(n, (n,), 0.0, n, number=True) for n in part.numbers]
+        # A figure the question states as known ("21年税收346亿，…每年涨多少") is not one the answer must hold.
+        known = premises(part.text)
+        years = [Topic(n, (n,), 0.0, n, number=True) for n in part.numbers if n not in known]
         holding = [u for u in with_numbers if all(_in_passage(y, u) for y in years)]
         if not holding:
             return "、".join(y.label for y in years)

@@ -212,6 +212,27 @@ def asking_text(text: str) -> str:
     return " ".join(asking) or text
 
 
+_CLAUSE = re.compile(r"(.*?)([，。!?！？;；]|,(?!\d)|\.(?=\s|$)|$)")
+_BARE_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def premises(text: str) -> list[str]:
+    """The numbers a question states as known rather than asks about: those of a clause that asks nothing (no
+    question word, no question mark) and states a figure other than a year ("21年税收346亿，往后每年涨多少？": 2021 and
+    346), when another clause asks."""
+    cue = rules().question_cue
+    clauses = [(m[1], m[2]) for m in _CLAUSE.finditer(text) if m[1].strip()]
+    asks = [bool(end.strip(" ,，") in ("?", "？") or cue.search(c.lower() if c.isascii() else c)) for c, end in clauses]
+    if all(asks) or not any(asks):
+        return []
+    stated = [
+        c
+        for (c, _), a in zip(clauses, asks, strict=True)
+        if not a and any(not _BARE_YEAR.fullmatch(n) for n in figures(c))
+    ]
+    return [n for c in stated for n in numbers(c)]
+
+
 #: jieba part-of-speech flags of words that name a thing (nouns, verbal nouns, abbreviations).
 _NOUN_FLAGS = ("n", "vn", "j", "nz", "nt", "ns", "nr")
 
