@@ -185,10 +185,15 @@ class Analyser:
             asks_kind=next((kind for kind, pattern in r.asks_kind if pattern.search(text)), None),
         )
 
+    def weighty(self, topics: tuple[Topic, ...] | list[Topic]) -> list[Topic]:
+        """The words of a question that weigh, whether the documents use them or not (not everyday words, not
+        numbers)."""
+        floor = self.config.specific * self.vocabulary.max_idf
+        return [t for t in topics if not t.number and not t.general and t.weight >= floor]
+
     def specific(self, topics: tuple[Topic, ...] | list[Topic]) -> list[Topic]:
         """The things a question names that the documents discuss (not everyday words, not numbers)."""
-        floor = self.config.specific * self.vocabulary.max_idf
-        return [t for t in topics if t.known and not t.number and not t.general and t.weight >= floor]
+        return [t for t in self.weighty(topics) if t.known]
 
     def named(self, topics: tuple[Topic, ...] | list[Topic]) -> list[Topic]:
         """The things a question names by their glossary names (a zone, an industry, a platform, an org):

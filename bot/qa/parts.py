@@ -227,12 +227,11 @@ class PartAnswerer:
         names nothing that weighs, their specific words when they name no glossary thing."""
         before = analysis.parts[: analysis.parts.index(part)] if part in analysis.parts else ()
         things = [t for p in before for t in self.things(p.topics)]
-        floor = self.config.specific * self.analyser.vocabulary.max_idf
-        if things or any(not t.general and not t.number and t.weight >= floor for t in part.topics):
+        if things or self.analyser.weighty(part.topics):
             return things
         # A part with no word of its own that weighs, known or not ("比上年涨了多少"), is about the specific words
         # of the parts before when they name no glossary thing either ("新增了多少家法人企业": 法人企业).
-        return [t for p in before for t in self.analyser.specific(p.topics) if t.known]
+        return [t for p in before for t in self.analyser.specific(p.topics)]
 
     def things(self, topics: tuple[Topic, ...]) -> list[Topic]:
         """The glossary names among the topics, except a name asked through a question word ("哪些产业")."""

@@ -204,11 +204,16 @@ def split_parts(question: str) -> list[str]:
 _SENTENCE = re.compile(r"[^.!?。！？;；]+[.!?。！？;；]*")
 
 
+def _asks(text: str) -> bool:
+    """The text has a question word (English matched in lowercase)."""
+    return bool(rules().question_cue.search(text.lower() if text.isascii() else text))
+
+
+@lru_cache(maxsize=2048)  # figure checks ask it of the same part once per candidate unit
 def asking_text(text: str) -> str:
     """The sentences of a text that ask something, without the statements around them ("We provide aviation
     services. How many aviation companies are here?": the second); the whole text when none asks."""
-    cue = rules().question_cue
-    asking = [s.strip() for s in _SENTENCE.findall(text) if cue.search(s.lower() if s.isascii() else s)]
+    asking = [s.strip() for s in _SENTENCE.findall(text) if _asks(s)]
     return " ".join(asking) or text
 
 
@@ -220,17 +225,21 @@ def premises(text: str) -> list[str]:
     """The numbers a question states as known rather than asks about: those of a clause that asks nothing (no
     question word, no question mark) and states a figure other than a year ("21年税收346亿，往后每年涨多少？": 2021 and
     346), when another clause asks."""
-    cue = rules().question_cue
+    return list(_premises(text))
+
+
+@lru_cache(maxsize=2048)  # figure checks ask it of the same part once per candidate unit
+def _premises(text: str) -> tuple[str, ...]:
     clauses = [(m[1], m[2]) for m in _CLAUSE.finditer(text) if m[1].strip()]
-    asks = [bool(end.strip(" ,，") in ("?", "？") or cue.search(c.lower() if c.isascii() else c)) for c, end in clauses]
+    asks = [end.strip(" ,，") in ("?", "？") or _asks(c) for c, end in clauses]
     if all(asks) or not any(asks):
-        return []
+        return ()
     stated = [
         c
         for (c, _), a in zip(clauses, asks, strict=True)
         if not a and any(not _BARE_YEAR.fullmatch(n) for n in figures(c))
     ]
-    return [n for c in stated for n in numbers(c)]
+    return tuple(n for c in stated for n in numbers(c))
 
 
 #: jieba part-of-speech flags of words that name a thing (nouns, verbal nouns, abbreviations).

@@ -50,7 +50,7 @@ class Homophones:
         if not self.names or not re.search(r"[\u3400-\u9fff]", text):
             return text
         sounds = sound(text)
-        edges = word_edges(text)
+        edges: set[int] | None = None  # segmented only when a sound-alike span is found (most questions have none)
         out: list[str] = []
         i = 0
         while i < len(text):
@@ -60,6 +60,7 @@ class Homophones:
                     continue
                 # The span is words of the question as segmented, not part of one ("政策上有没有": 上有 sounds like 上游
                 # but its 有 begins 有没有).
+                edges = word_edges(text) if edges is None else edges
                 if i in edges and i + n in edges:
                     out.append(name)
                     i += n
