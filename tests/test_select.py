@@ -152,6 +152,24 @@ def test_a_list_question_about_a_grouping_concept_brings_in_the_sentence_naming_
     assert [u.context.chunk_id for u in selector.select(analysis(*topics), [notice, plan]).chosen] == ["notice"]
 
 
+def test_only_a_concept_whose_name_counts_its_members_has_members() -> None:
+    """人才 is related to 人才驿站 and 人才服务: narrower things, not members a list question asks for. A sentence that
+    names two of them ("进一步优化人才服务，建设人才驿站") is no list of talent policies; 五新 names how many it groups,
+    and a related term that is a form of the name (新四化融合 for 新四化) is not one of its members."""
+    talent = Term("人才", "talent", "concept", related=("人才驿站", "人才服务"))
+    four = Term("新四化", "four modernisations", "concept", related=("新四化融合", "整车研发", "智能化"))
+    five = Term("五新", "Five News", "concept", related=("数字新经济", "生命新科技"))
+    glossary = Glossary(terms=[talent, four, five])
+    assert glossary.members("人才") == ()
+    assert glossary.members("新四化") == ("整车研发", "智能化")
+    assert glossary.members("五新") == ("数字新经济", "生命新科技")
+    selector = Selector(Analyser(glossary, Vocabulary.of(["x"]), EngineConfig(margin=0.0, list_margin=0.0)))
+    policy = passage("加大对引进人才在落户、子女教育等方面的政策支持。", "policy", section="规划 › 人才")
+    station = passage("进一步优化人才服务，建设人才驿站。", "station", rank=3, section="规划 › 平台")
+    chosen = selector.select(analysis(topic("人才", 2.0, kind="concept"), asks_list=True), [policy, station]).chosen
+    assert [u.context.chunk_id for u in chosen] == ["policy"]
+
+
 def test_a_notices_copy_list_is_quoted_only_when_asked_for() -> None:
     """The CC line names the zones' companies (南虹桥公司); it is no answer about the zones, only to "抄送了谁"."""
     selector = Selector(tiny_analyser("x"))

@@ -35,6 +35,10 @@ def english_word(word: str) -> bool:
     return word in _english_words()
 
 
+#: A numeral in a name that counts what it groups (五新, 四高, 三轴, 4311).
+_COUNTED = re.compile(r"[一二三四五六七八九十两百千\d]")
+
+
 @dataclass(frozen=True)
 class Term:
     """One glossary entry."""
@@ -125,10 +129,14 @@ class Glossary:
         return self._families[key]
 
     def members(self, zh: str) -> tuple[str, ...]:
-        """The named members of a concept that groups them (五新: 数字新经济, 生命新科技, …): its related terms; none
-        for a term of any other kind."""
+        """The named members of a concept that groups them (五新: 数字新经济, 生命新科技, …): the related terms of a
+        concept whose name counts its members (a numeral: 五新, 四高五新, 五型经济), except those that extend the name
+        (新四化融合 is a form of 新四化, not a member). Other concepts' related terms are narrower or broader things
+        (人才: 人才驿站), not members a list question asks for: none."""
         term = self._by_zh.get(zh)
-        return term.related if term is not None and term.kind == "concept" else ()
+        if term is None or term.kind != "concept" or not _COUNTED.search(term.zh):
+            return ()
+        return tuple(r for r in term.related if term.zh not in r)
 
     def kinds_named(self, text: str) -> frozenset[str]:
         """The glossary kinds of the names a Chinese text says (cached: passages are asked about repeatedly)."""

@@ -37,6 +37,7 @@ class Unit:
     end: int
     score: float = 0.0
     coverage: float = 0.0
+    why: str = ""  # how the selector chose it: best, topic, list, margin, figure, date, members, kind
 
     @property
     def text(self) -> str:
@@ -97,6 +98,13 @@ def units_of(retrieved: list[Retrieved], lead_chars: int) -> list[Unit]:
             spans = [(spans[0][0], spans[1][1]), *spans[2:]]
         out.extend(Unit(r, a, b) for a, b in spans)
     return out
+
+
+def _because(why: str, unit: Unit) -> Unit:
+    """The unit, marked with the rule that chose it (to trace which rule quotes what: an off-topic citation is
+    fixed in the rule that brought it in)."""
+    unit.why = why
+    return unit
 
 
 def _formula(text: str) -> bool:
@@ -192,14 +200,14 @@ class Selector:
                 u for u in units if u not in chosen and figures(u.text) and not figure_gap(analysis, [*chosen, u], self)
             ]
             if fixes:
-                chosen.append(max(fixes, key=lambda u: (u.coverage, u.score)))
+                chosen.append(_because("figure", max(fixes, key=lambda u: (u.coverage, u.score))))
                 repaired = True
         if analysis.asks_date and chosen and not any(DATE.search(u.text) for u in chosen):
             # "When …": the date may sit in another sentence under a chosen unit's heading (a notice's signature line).
             sections = {u.section for u in chosen}
             dated = [u for u in units if u not in chosen and u.section in sections and DATE.search(u.text)]
             if dated:
-                chosen.append(max(dated, key=lambda u: (u.score, -u.start)))
+                chosen.append(_because("date", max(dated, key=lambda u: (u.score, -u.start))))
                 repaired = True
         if analysis.asks_list and chosen:
             # "What are the five new industries?": a concept that groups named members (五新: 数字新经济, 生命新科技,
@@ -210,7 +218,7 @@ class Selector:
                     continue
                 fixes = [u for u in units if u not in chosen and _names(u, members) >= 2]
                 if fixes:
-                    chosen.append(max(fixes, key=lambda u: (_names(u, members), u.coverage)))
+                    chosen.append(_because("members", max(fixes, key=lambda u: (_names(u, members), u.coverage))))
                     repaired = True
         _, family = self.analyser.kind_subject(analysis)
         if family and chosen:
@@ -224,7 +232,7 @@ class Selector:
                 best = min(
                     fixes, key=lambda u: (self.kind_rank(u, order, family), self.kinship(u, family), -u.coverage)
                 )
-                chosen.insert(0, best)
+                chosen.insert(0, _because("kind", best))
                 repaired = True
         return Selection(tuple(chosen), tuple(units), self.support(topics, chosen, analysis.list_heads), repaired)
 
@@ -270,7 +278,7 @@ class Selector:
         if not units or units[0].coverage <= 0:
             return []
         c = self.config
-        best = units[0]
+        best = _because("best", units[0])
         chosen = [best]
 
         def room(u: Unit) -> bool:
@@ -281,17 +289,17 @@ class Selector:
                 continue
             for u in units:
                 if u not in chosen and t.covered_by(u.text) and u.coverage >= c.part_coverage and room(u):
-                    chosen.append(u)
+                    chosen.append(_because("topic", u))
                     break
         if listing:  # the opening of each sub-section retrieved under the best unit's section
             prefix = best.section + SECTION_SEP
             seen = {u.context.chunk_id for u in chosen}
             for u in sorted(units, key=lambda u: (u.context.rank, u.start)):
                 if u.section.startswith(prefix) and u.context.chunk_id not in seen and room(u):
-                    chosen.append(u)
+                    chosen.append(_because("list", u))
                     seen.add(u.context.chunk_id)
         margin = c.list_margin if listing else c.margin
         for u in units[1:]:
             if u not in chosen and u.score >= best.score - margin and u.coverage >= c.part_coverage and room(u):
-                chosen.append(u)
+                chosen.append(_because("margin", u))
         return chosen
