@@ -195,3 +195,30 @@ def test_how_to_qualify_or_apply_needs_a_sentence_stating_a_condition_or_procedu
         assert check(a, _selection(launch), SELECTOR).code is RefusalCode.CONDITIONS_MISSING
         assert check(a, _selection(rules_), SELECTOR) is None
     assert check(analysis(plan, text="总部计划是什么？"), _selection(launch), SELECTOR) is None
+
+
+def test_a_figure_of_a_quantity_must_be_of_that_quantity_and_of_what_it_measures() -> None:
+    """ "展览面积有没有定个目标": a count of exhibitions is no floor area, and the CBD's own area is no exhibition
+    area; "what was the exhibition revenue last year": a tax total is no revenue of exhibitions. A figure that names
+    the quantity of the thing asked answers."""
+    fairs = replace(topic("会展", 2.0, "展览", kind="concept"), text="展览")
+    area = replace(topic("面积", 2.0, kind="concept"), text="面积")
+    target = replace(topic("目标", 2.0, kind="concept"), text="目标")
+    count = units_of([passage("产业目标。到 2025 年举办 100 场国际性展览。", "t", section="规划 › 产业目标")], 20)
+    cbd = units_of([passage("商务区包含四区街镇，面积 151.4 平方公里。", "b", section="规划 › 发展基础")], 20)
+    asked = analysis(fairs, area, target, text="展览面积有没有定个目标？", asks_figure=True)
+    assert check(asked, _selection(count), SELECTOR).code is RefusalCode.FIGURE_MISSING
+    assert check(asked, _selection(cbd), SELECTOR).code is RefusalCode.FIGURE_MISSING
+    floor = units_of([passage("产业目标。到 2025 年展览面积达到 100 万平方米。", "f", section="规划 › 产业目标")], 20)
+    assert check(asked, _selection(floor), SELECTOR) is None
+    how_many = analysis(fairs, target, text="展览要办多少场？", asks_figure=True)
+    assert check(how_many, _selection(count), SELECTOR) is None
+
+    english = ["In 2021, total tax revenue from exhibition companies was 1 billion yuan."]
+    text = "2021 年，会展企业税收总额为 10 亿元。"
+    tax = units_of([passage(text, "x", section="规划 › 发展基础", units_en=english)], 20)
+    expo = replace(topic("会展", 2.0), text="exhibition")
+    revenue = analysis(expo, text="What was the exhibition industry's revenue last year?", lang="en", asks_figure=True)
+    assert check(revenue, _selection(tax), SELECTOR).code is RefusalCode.FIGURE_MISSING
+    taxed = analysis(expo, text="What tax revenue did exhibition firms pay in 2021?", lang="en", asks_figure=True)
+    assert check(taxed, _selection(tax), SELECTOR) is None

@@ -74,6 +74,12 @@ def figure_gap(analysis: QueryAnalysis, chosen: list[Unit], selector: Selector) 
             holding = [u for u in holding if not rules.target_text.search(f"{u.leaf} {u.text}")]
             if not holding:
                 return "the present figure"
+        quantities = [(q, says) for q, says in rules.figure_quantity if says.search(asking_text(part.text))]
+        for quantity, says in quantities:
+            # "展览面积有没有定个目标": a figure of the quantity asked (an area), named by its sentence or its English.
+            holding = [u for u in holding if says.search(f"{u.leaf} {u.text} {u.english or ''}")]
+            if not holding:
+                return quantity
         if analysis.lang == "en" and (thing := _thing_en(part.text, part.topics, rules)):
             # "the minimum registered capital": a cited figure's English must say what is measured, when no glossary
             # term names it (the 2025 target of 1,500 foreign-invested companies is no minimum capital).
@@ -83,7 +89,10 @@ def figure_gap(analysis: QueryAnalysis, chosen: list[Unit], selector: Selector) 
         # Everyday concepts (zone, target, headquarters) frame the question; the figure must be about the
         # named things (an industry, a zone, a measure, a place).
         topics = [t for t in part.topics if not rules.asking.fullmatch(t.text.lower())]
-        specific = [t for t in selector.analyser.specific(topics) if t.kind != "concept"]
+        # A quantity of concepts only ("展览面积有没有定个目标": exhibitions, area, target) is of those concepts: an
+        # area that is the CBD's own is no exhibition area.
+        named = selector.analyser.specific(topics)
+        specific = [t for t in named if t.kind != "concept"] or (named if quantities else [])
         # What the asker says of themselves ("We provide aviation services.") is not what the figure counts.
         asking = asking_text(part.text).lower()
         specific = [t for t in specific if not t.text or t.text.lower() in asking] or specific

@@ -59,6 +59,7 @@ class Rules:
     asked_which_en: re.Pattern[str]  # the same after "what / which", up to the verb that asks: group `thing`
     figure_thing_en: re.Pattern[str]  # what an English figure question bounds or sums: group `thing`
     figure_noun_en: re.Pattern[str]  # what an English figure question prices or rates: group `thing`
+    figure_quantity: tuple[tuple[str, re.Pattern[str]], ...]  # (quantity, the words naming it in either language)
     duration: re.Pattern[str]  # the question asks how long something takes
     duration_count: re.Pattern[str]  # a figure that counts time (3 小时)
     conditions: re.Pattern[str]  # the question asks what it takes to qualify or how to apply
@@ -148,6 +149,9 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
         asked_which_en=_compile(_need(data, "asked_which_en"), "asked_which_en"),
         figure_thing_en=_compile(_need(data, "figure_thing_en"), "figure_thing_en"),
         figure_noun_en=_compile(_need(data, "figure_noun_en"), "figure_noun_en"),
+        figure_quantity=tuple(
+            (str(k), _compile(v, f"figure_quantity.{k}")) for k, v in _need(data, "figure_quantity").items()
+        ),
         duration=_compile(_need(_need(data, "duration"), "asks", "duration."), "duration.asks"),
         conditions=_compile(_need(_need(data, "conditions"), "asks", "conditions."), "conditions.asks"),
         conditions_stated=_compile(_need(data["conditions"], "states", "conditions."), "conditions.states"),
