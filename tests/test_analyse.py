@@ -140,3 +140,19 @@ def test_an_english_word_the_documents_english_uses_weighs_less_than_one_they_ne
     weights = {t.label: t.weight for t in analyser.analyse("Which exchanges or casinos will open?").topics}
     top, c = analyser.vocabulary.max_idf, analyser.config
     assert weights["exchanges"] == c.english_said * top < weights["casinos"] == c.unknown_en * top
+
+
+def test_a_figure_part_is_dated_by_the_year_that_frames_it(analyser: Analyser) -> None:
+    """A target year frames the parts after it; a year of the state of play dates only a part about the same thing
+    (one that names nothing that weighs but how it counts); a part with its own year or about the present keeps its
+    own."""
+    target = analyser.analyse("到2035年商务区要达到啥目标？有没有定具体的税收或GDP数字？")
+    assert target.parts[1].numbers == ("2035",)
+    same = analyser.analyse("2021年新增的法人企业增长了多少？具体新增了多少家？")
+    assert same.parts[1].numbers == ("2021",)
+    other = analyser.analyse("2021年新增法人企业同比涨了多少？规上数字企业有多少家？")
+    assert other.parts[1].numbers == ()
+    own = analyser.analyse("2025年要办多少场国际性会展？2021年办了多少场？")
+    assert own.parts[1].numbers == ("2021",)
+    present = analyser.analyse("到2025年总部企业目标多少家？现在有多少家？")
+    assert present.parts[1].numbers == ()

@@ -4,7 +4,7 @@ only when none of its parts is covered."""
 from dataclasses import replace
 
 from bot.qa.analyse import PartAnalysis
-from bot.qa.parts import PartAnswerer
+from bot.qa.parts import PartAnswer, PartAnswerer
 from bot.qa.select import Selection, Selector, units_of
 from bot.types import Refusal, RefusalCode
 from tests.stages import analysis, passage, tiny_analyser, topic
@@ -101,6 +101,31 @@ def test_a_part_naming_nothing_is_about_the_specific_words_before_it() -> None:
     devices = PartAnalysis("主要发展哪些设备", (topic("设备", 3.0),))
     b = analysis(firms, parts=(first, devices))
     assert answerer.earlier_things(b, devices) == []
+    # "具体新增了多少家": the measure word says how the part counts, not what it is about
+    count = PartAnalysis("具体新增了多少家", (topic("家", 3.0),), asks_figure=True, measures=("家",))
+    assert answerer.earlier_things(analysis(firms, parts=(first, count)), count) == [firms]
+
+
+def test_a_figure_left_open_points_to_the_quote_that_already_says_its_subject() -> None:
+    """ "2021年新增法人企业增长了多少？具体新增了多少家？": the count is not given; what the documents say of new firms
+    is the growth sentence the first part quotes, not another passage about firms (a 2025 target). A zone left open
+    keeps its own passage: it is the nearest to what is asked."""
+    firms = topic("法人企业", 3.0)
+    first = PartAnalysis("2021年新增法人企业增长了多少", (firms,), asks_figure=True)
+    second = PartAnalysis("法人企业具体新增了多少家", (firms,), asks_figure=True, measures=("家",))
+    a = analysis(firms, parts=(first, second))
+    growth = units_of([passage("2021 年新增法人企业同比增长 45%。", "growth", section="规划 › 发展基础")], 20)
+    target = units_of([passage("到 2025 年累计新增外资法人企业数超 1500 家。", "target", section="规划 › 目标")], 20)
+    figure = Refusal(RefusalCode.FIGURE_MISSING, "no count")
+    answers = [
+        PartAnswer(first.text, "answered", tuple(growth)),
+        PartAnswer(second.text, "not_stated", tuple(target), figure),
+    ]
+    out = _answerer()._quoted_once(a, a.parts, answers)
+    assert [u.context.chunk_id for p in out for u in p.units] == ["growth", "growth"]
+    zone = Refusal(RefusalCode.KIND_MISSING, "no zone")
+    answers[1] = replace(answers[1], refusal=zone)
+    assert _answerer()._quoted_once(a, a.parts, answers)[1].units == tuple(target)
 
 
 def test_each_part_gets_its_status() -> None:

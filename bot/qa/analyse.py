@@ -50,6 +50,10 @@ class Topic:
         return any(r.lower() in low for r in self.related)
 
 
+#: A year as a question names one (2021, 2025, 2035).
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 @dataclass(frozen=True)
 class PartAnalysis:
     """One part of a question (the whole question when it has one part)."""
@@ -121,7 +125,7 @@ class Analyser:
         related = lang == "en"
         matches = tuple(self.matches(text))
         whole = self.part(text, related, matches)
-        parts = tuple(self.part(p, related) for p in split_parts(text))
+        parts = self._dated(tuple(self.part(p, related) for p in split_parts(text)))
         topics = whole.topics
         return QueryAnalysis(
             question=question,
@@ -140,6 +144,29 @@ class Analyser:
             and bool(self.rules.present.search(question))
             and len(split_parts(self.normalize(question))) <= 1,
         )
+
+    def _dated(self, parts: tuple[PartAnalysis, ...]) -> tuple[PartAnalysis, ...]:
+        """A figure part that names no year of its own is of the year the part before it names when that part sets a
+        target for it ("到2035年要达到啥目标？有没有定具体的税收数字？": 2035's figures, not 2025's), or when it asks
+        about the same thing, naming nothing that weighs but how it counts ("2021年新增的法人企业增长了多少？具体新增
+        了多少家？": the number added in 2021, not the 2025 target). A part about something else is not dated by a year
+        of the state of play (the documents' 2021 figures seldom repeat the year); one asking about the present never."""
+        out: list[PartAnalysis] = []
+        for part in parts:
+            before = out[-1] if out else None
+            years = tuple(n for n in (before.numbers if before else ()) if _YEAR.fullmatch(n))
+            own = [t for t in part.topics if t.label not in part.measures]
+            framing = before is not None and bool(self.rules.target_text.search(before.text))
+            if (
+                years
+                and part.asks_figure
+                and not part.asks_present
+                and not any(_YEAR.fullmatch(n) for n in part.numbers)
+                and (framing or not self.weighty(own))
+            ):
+                part = dataclasses.replace(part, numbers=(*part.numbers, *years))
+            out.append(part)
+        return tuple(out)
 
     def part_analysis(self, analysis: QueryAnalysis, part: PartAnalysis) -> QueryAnalysis:
         """One part of a question as a question of its own: its topics, cues, numbers and unknown things."""

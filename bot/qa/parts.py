@@ -38,6 +38,12 @@ DETAIL = frozenset(
 )
 
 
+#: The details that are a figure or a date of the subject.
+FIGURES = frozenset(
+    {RefusalCode.UNKNOWN_NUMBER, RefusalCode.UNKNOWN_FIGURE_TOPIC, RefusalCode.FIGURE_MISSING, RefusalCode.DATE_MISSING}
+)
+
+
 @dataclass(frozen=True)
 class PartAnswer:
     """One part of the question: its text, whether the documents answer it, and the units that do (or that
@@ -91,7 +97,23 @@ class PartAnswerer:
         answers = [self._part(analysis, part, candidates, selection, refusal) for part in parts]
         if all(a.status == "not_stated" and not a.units for a in answers):
             return Composition(tuple(answers), refusal or answers[0].refusal)
-        return Composition(tuple(answers), None, tuple(found))
+        return Composition(tuple(self._quoted_once(analysis, parts, answers)), None, tuple(found))
+
+    def _quoted_once(
+        self, analysis: QueryAnalysis, parts: tuple[PartAnalysis, ...], answers: list[PartAnswer]
+    ) -> list[PartAnswer]:
+        """A figure or date left open whose subject an answered part already quotes ("…增长了多少？具体新增了多少家？")
+        points to that quote: what the documents say of its subject is there, and another passage about it is one
+        nobody asked for. (A zone or a condition left open keeps its own passage: it is the nearest to what is asked.)"""
+        quoted = [u for a in answers if a.status == "answered" for u in a.units]
+        out = []
+        for part, answer in zip(parts, answers, strict=True):
+            if answer.status == "not_stated" and answer.units and quoted and answer.refusal.code in FIGURES:
+                subject = [t for t in self.subjects(analysis, part) if t.label not in self.analyser.rules.whole_area]
+                there = self._about(subject, quoted, strict=True, passage=False)
+                answer = replace(answer, units=there[:1]) if there else answer
+            out.append(answer)
+        return out
 
     # --- one part ---------------------------------------------------------------------------------
     def _part(
@@ -227,7 +249,8 @@ class PartAnswerer:
         names nothing that weighs, their specific words when they name no glossary thing."""
         before = analysis.parts[: analysis.parts.index(part)] if part in analysis.parts else ()
         things = [t for p in before for t in self.things(p.topics)]
-        if things or self.analyser.weighty(part.topics):
+        # The measure word of "how many" (具体新增了多少家: 家) says how the part counts, not what.
+        if things or self.analyser.weighty([t for t in part.topics if t.label not in part.measures]):
             return things
         # A part with no word of its own that weighs, known or not ("比上年涨了多少"), is about the specific words
         # of the parts before when they name no glossary thing either ("新增了多少家法人企业": 法人企业).
