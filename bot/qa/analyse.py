@@ -146,11 +146,12 @@ class Analyser:
         )
 
     def _dated(self, parts: tuple[PartAnalysis, ...]) -> tuple[PartAnalysis, ...]:
-        """A figure part that names no year of its own is of the year the part before it names when that part sets a
-        target for it ("到2035年要达到啥目标？有没有定具体的税收数字？": 2035's figures, not 2025's), or when it asks
-        about the same thing, naming nothing that weighs but how it counts ("2021年新增的法人企业增长了多少？具体
-        新增了多少家？": the number added in 2021, not the 2025 target). A part about something else is not dated by a year
-        of the state of play (the documents' 2021 figures seldom repeat the year); one asking about the present never."""
+        """A figure part that names no year of its own is of the year the part before it names when that part
+        sets a target for it ("到2035年要达到啥目标？有没有定具体的税收数字？": 2035's figures, not 2025's), or
+        when it asks about the same thing, naming nothing that weighs but how it counts ("2021年新增的法人企业
+        增长了多少？具体新增了多少家？": the number added in 2021, not the 2025 target). A part about something
+        else is not dated by a year of the state of play (the documents' 2021 figures seldom repeat the year);
+        one asking about the present never."""
         out: list[PartAnalysis] = []
         for part in parts:
             before = out[-1] if out else None

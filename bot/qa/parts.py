@@ -102,9 +102,10 @@ class PartAnswerer:
     def _quoted_once(
         self, analysis: QueryAnalysis, parts: tuple[PartAnalysis, ...], answers: list[PartAnswer]
     ) -> list[PartAnswer]:
-        """A figure or date left open whose subject an answered part already quotes ("…增长了多少？具体新增了多少
-        家？") points to that quote: what the documents say of its subject is there, and another passage about it is one
-        nobody asked for. (A zone or a condition left open keeps its own passage: it is the nearest to what is asked.)"""
+        """A figure or date left open whose subject an answered part already quotes ("…增长了多少？具体新增
+        了多少家？") points to that quote: what the documents say of its subject is there, and another passage
+        about it is one nobody asked for. (A zone or a condition left open keeps its own passage: it is the
+        nearest to what is asked.)"""
         quoted = [u for a in answers if a.status == "answered" for u in a.units]
         out = []
         for part, answer in zip(parts, answers, strict=True):
