@@ -156,3 +156,13 @@ def test_a_figure_part_is_dated_by_the_year_that_frames_it(analyser: Analyser) -
     assert own.parts[1].numbers == ("2021",)
     present = analyser.analyse("到2025年总部企业目标多少家？现在有多少家？")
     assert present.parts[1].numbers == ()
+
+
+def test_the_subject_of_a_zone_question_is_the_thing_not_the_group_it_belongs_to(analyser: Analyser) -> None:
+    """ "Which zone lists low-carbon new energy among its focus industries?": 四高五新 (the focus industries) weighs
+    more, but it is the set 低碳新能源 belongs to; the zone must be named for 低碳新能源."""
+    a = analyser.analyse("Which zone lists low-carbon new energy among its focus industries?")
+    kinds, family = analyser.kind_subject(a)
+    assert "zone" in kinds and family[0] == "低碳新能源"
+    alone = analyser.analyse("Which zone is the 四高五新 built around?")
+    assert analyser.kind_subject(alone)[1][0] == "四高五新"  # a group asked about on its own is the subject

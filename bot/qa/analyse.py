@@ -267,6 +267,9 @@ class Analyser:
         kinds = frozenset(self.rules.kind_referents[kind])
         asking = " ".join(m.group(0).lower() for _, p in self.rules.asks_kind for m in p.finditer(analysis.text))
         subjects = [t for t in self.named(analysis.topics) if t.kind not in kinds and t.text.lower() not in asking]
+        # "Which zone lists low-carbon new energy among its focus industries": a concept that groups named members
+        # (四高五新) is the set the thing belongs to; the thing named is the subject.
+        subjects = [t for t in subjects if not self.glossary.members(t.label)] or subjects
         if not subjects:
             return kinds, ()
         main = max(subjects, key=lambda t: t.weight)
