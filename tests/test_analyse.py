@@ -166,3 +166,14 @@ def test_the_subject_of_a_zone_question_is_the_thing_not_the_group_it_belongs_to
     assert "zone" in kinds and family[0] == "低碳新能源"
     alone = analyser.analyse("Which zone is the 四高五新 built around?")
     assert analyser.kind_subject(alone)[1][0] == "四高五新"  # a group asked about on its own is the subject
+
+
+def test_which_axis_asks_for_an_axis_named_for_the_part_that_asks_it(analyser: Analyser) -> None:
+    """ "哪条发展轴", "which corridor" ask for one of the three axes. The subject is what the part asking for it names
+    (life sciences), not the heaviest word of another part (how big: the area); a word that frames what is asked
+    ("targets") is not the subject."""
+    assert analyser.analyse("哪条发展轴重点布局汽车新势力？").whole.asks_kind == "axis"
+    corridor = analyser.analyse("which corridor of the CBD targets carmakers?")
+    assert corridor.whole.asks_kind == "axis" and analyser.kind_subject(corridor)[1][0] == "汽车新势力"
+    two = analyser.analyse("Life sciences: which development axis is it on, and how big is the sector supposed to be?")
+    assert analyser.kind_subject(two)[1][0] == "生命新科技"

@@ -124,3 +124,10 @@ def test_everyday_names_of_the_documents_things(glossary) -> None:
         "已经有哪些企业？"
     )
     assert "年均增幅" in labels("税收每年增长多少？") and "年均增幅" not in labels("一般每年几月份开？")
+
+
+def test_a_headings_name_names_the_thing_it_heads(glossary) -> None:
+    """北向“创新新势力发展轴” is a heading (a section) holding the axis's own name: a sentence opening with it names an
+    axis. A name merely containing another word (虹桥国际中央商务区 holds 商务区) names no more than itself."""
+    assert "axis" in glossary.kinds_named("北向“创新新势力发展轴”。由长宁临空经济示范区为起点。")
+    assert "place" not in glossary.kinds_named("优化虹桥国际中央商务区内道路贯通建设。")

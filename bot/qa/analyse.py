@@ -266,10 +266,21 @@ class Analyser:
             return frozenset(), ()
         kinds = frozenset(self.rules.kind_referents[kind])
         asking = " ".join(m.group(0).lower() for _, p in self.rules.asks_kind for m in p.finditer(analysis.text))
-        subjects = [t for t in self.named(analysis.topics) if t.kind not in kinds and t.text.lower() not in asking]
+
+        # In a question of several parts, the subject is what the part asking for the zone names ("Life sciences:
+        # which axis is it on, and how big is the sector supposed to be?": not the size), or the whole question's
+        # when that part names nothing (it borrows its subject).
+        def things(topics: tuple[Topic, ...] | list[Topic]) -> list[Topic]:
+            return [t for t in self.named(topics) if t.kind not in kinds and t.text.lower() not in asking]
+
+        subjects = things([t for p in analysis.parts if p.asks_kind for t in p.topics]) or things(analysis.topics)
         # "Which zone lists low-carbon new energy among its focus industries": a concept that groups named members
         # (四高五新) is the set the thing belongs to; the thing named is the subject.
         subjects = [t for t in subjects if not self.glossary.members(t.label)] or subjects
+        # A word that frames what is asked of a thing (目标, "targets", 政策) is not the thing (the follow-up rules'
+        # frame words): "which corridor targets carmakers" is about carmakers.
+        frame = self.rules.followup.frame_words
+        subjects = [t for t in subjects if t.label not in frame and t.text.lower() not in frame] or subjects
         if not subjects:
             return kinds, ()
         main = max(subjects, key=lambda t: t.weight)

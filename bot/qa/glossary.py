@@ -143,7 +143,17 @@ class Glossary:
         if text not in self._kinds_named:
             if len(self._kinds_named) > 4096:
                 self._kinds_named.clear()
-            self._kinds_named[text] = frozenset(m.term.kind for m in self.match_chinese(text))
+            # A heading's name (北向“创新新势力发展轴”, a section) holds the name of the thing it heads (创新新势力
+            # 发展轴, an axis): the text names both.
+            kinds = {m.term.kind for m in self.match_chinese(text)}
+            kinds |= {
+                inner.kind
+                for m in self.match_chinese(text)
+                if m.term.kind == "section"
+                for r in m.term.related
+                if r in m.text and (inner := self._by_zh.get(r)) is not None
+            }
+            self._kinds_named[text] = frozenset(kinds)
         return self._kinds_named[text]
 
     def normalize(self, text: str) -> str:
