@@ -1,6 +1,9 @@
 """Sound-alike typos of the documents' names, on a hand-built list of names and documents."""
 
-from bot.qa.typos import Homophones, sound
+import re
+
+from bot.qa.glossary import english_word
+from bot.qa.typos import Homophones, Misspellings, sound
 
 DOCUMENTS = "虹桥国际中央商务区。北虹桥片区以会展经济为特色。重点发展北斗导航。乔木。"
 FIXER = Homophones(["虹桥", "北虹桥片区", "会展", "北斗导航", "乔木", "Hongqiao"], DOCUMENTS)
@@ -41,3 +44,17 @@ def test_a_span_that_cuts_a_word_of_the_question_is_no_typo() -> None:
     # 上有 sounds like 上游 (a word the documents write), but in "政策上有没有" its 有 begins 有没有.
     fixer = Homophones(["上游"], "产业链上游。")
     assert fixer.fix("政策上有没有扶持") == "政策上有没有扶持"
+
+
+def test_english_typos_become_the_word_the_documents_or_a_figure_question_use() -> None:
+    """One edit from a word the documents' English writes (componants, expansoin: a swap) or a word asking for a
+    figure (ammount). A British spelling (metre, programme), a word the documents write, a name the dictionary lacks
+    (pinduoduo) and a short form (intl, govts) are left as typed; of several near words, the commonest."""
+    docs = {"components", "expansion", "metro", "area", "era", "pinduoduo", "subsidy"}
+    cue = re.compile(r"amount|number")
+    fixer = Misspellings(lambda w: w in docs, english_word, cue)
+    assert fixer.fix("Which EV componants, and what expansoin?") == "Which EV components, and what expansion?"
+    assert fixer.fix("the subsidey ammount") == "the subsidy amount"
+    kept = "rent per square metre, the programme, Pinduoduo, intl govts, aera"
+    assert fixer.fix(kept) == kept
+    assert Misspellings(lambda w: w in {"plant", "plans"}, english_word, cue).fix("plann") == "plans"  # 71k vs 47k

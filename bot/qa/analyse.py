@@ -16,10 +16,10 @@ from typing import Literal
 
 from bot.qa.config import EngineConfig
 from bot.qa.followup import Reading, read
-from bot.qa.glossary import Glossary, Match
+from bot.qa.glossary import Glossary, Match, english_word
 from bot.qa.rules import rules
 from bot.qa.text import content_terms, is_chinese, normalize_query, nouns, numbers, split_parts, words_zh
-from bot.qa.typos import Homophones
+from bot.qa.typos import Homophones, Misspellings
 from bot.qa.vocabulary import Vocabulary
 
 Lang = Literal["zh", "en"]
@@ -116,6 +116,9 @@ class Analyser:
         self.rules = rules()
         self.topics = lru_cache(maxsize=4096)(self._topics)
         self.homophones = Homophones([*glossary.chinese_terms, *words_zh(vocabulary.text)], vocabulary.text)
+        self.misspellings = Misspellings(
+            lambda w: vocabulary.writes_in_english(w) or glossary.knows_english(w), english_word, self.rules.figure
+        )
 
     def analyse(self, question: str, history: list[dict[str, str]] | None = None) -> QueryAnalysis:
         """The analysis of a (checked) question, read with the conversation so far."""
@@ -188,7 +191,7 @@ class Analyser:
     def normalize(self, text: str) -> str:
         """NFKC, short years, the glossary's variants (typos and colloquial forms), then sound-alike typos of
         the documents' names (typos.py)."""
-        return self.homophones.fix(self.glossary.normalize(normalize_query(text)))
+        return self.homophones.fix(self.misspellings.fix(self.glossary.normalize(normalize_query(text))))
 
     def matches(self, text: str) -> list[Match]:
         return self.glossary.match_chinese(text) + self.glossary.match_english(text)

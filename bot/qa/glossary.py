@@ -30,6 +30,11 @@ def _english_words() -> dict[str, int]:
     return SpellChecker(distance=1).word_frequency.dictionary
 
 
+def english_frequency(word: str) -> int:
+    """How common a lowercase English word is (0 for none)."""
+    return _english_words().get(word, 0)
+
+
 def english_word(word: str) -> bool:
     """True when the lowercase word is an English word (a typo of a glossary word is not)."""
     return word in _english_words()
@@ -155,6 +160,10 @@ class Glossary:
             }
             self._kinds_named[text] = frozenset(kinds)
         return self._kinds_named[text]
+
+    def knows_english(self, word: str) -> bool:
+        """True when a lowercase word is a word of the glossary's English names or aliases (programme, guochao)."""
+        return word in self._known_words
 
     def normalize(self, text: str) -> str:
         """Apply the variants table: misspellings and colloquial forms become the documents' words."""

@@ -11,11 +11,12 @@ documents write (as segmented) and the glossary's Chinese names and aliases, whi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from pypinyin import lazy_pinyin
 
+from bot.qa.glossary import english_frequency
 from bot.qa.text import word_edges, word_frequency
 
 _HAN = re.compile(r"^[\u3400-\u9fff]+$")
@@ -86,3 +87,56 @@ class Homophones:
             if sum(a != b for a, b in zip(name, span, strict=True)) == 1:
                 return name
         return None
+
+
+class Misspellings:
+    """English typos: a word of a question that is no English word and that the documents' English never uses, one
+    edit (a letter added, dropped, changed or two swapped) away from a word that is (ammount, subsidey, componants,
+    expansoin). It becomes that word when the documents' English uses it or it asks for a figure (amount); of several,
+    the commonest English one. Names and shorthand the dictionary lacks (Pinduoduo, robotaxi) are words the documents
+    use, and short forms (intl, govts) are left as typed: only words of five letters or more are read."""
+
+    def __init__(self, known: Callable[[str], bool], english: Callable[[str], bool], cue: re.Pattern[str]) -> None:
+        self.known = known  # the documents' English or the glossary writes the word
+        self.english = english  # the word is English
+        self.cue = cue  # a word that asks for a figure
+        self._fixes: dict[str, str] = {}
+
+    def fix(self, text: str) -> str:
+        return _WORD_EN.sub(lambda m: self._fixed(m[0]), text)
+
+    def _fixed(self, word: str) -> str:
+        low = word.lower()
+        if len(low) < 5 or self.english(low) or self.known(low) or any(self.english(w) for w in _american(low)):
+            return word
+        if low not in self._fixes:
+            near = [w for w in _edits(low) if self.english(w) and (self.known(w) or self.cue.fullmatch(w))]
+            self._fixes[low] = max(near, key=lambda w: (english_frequency(w), w)) if near else low
+        fixed = self._fixes[low]
+        return word if fixed == low else fixed
+
+
+#: British spellings and their American forms: a British word (metre, centre, licence, organise) is no typo, though
+#: the dictionary is American.
+_BRITISH = ((r"re$", "er"), (r"res$", "ers"), (r"our", "or"), (r"is(e|ed|es|ing|ation|ations)$", r"iz\1"),
+            (r"ys(e|ed|es|ing)$", r"yz\1"), (r"ogue$", "og"), (r"mme$", "m"), (r"ll(ed|ing|er)$", r"l\1"),
+            (r"ence$", "ense"), (r"ae", "e"), (r"oe", "e"))  # fmt: skip
+
+
+def _american(word: str) -> list[str]:
+    return [re.sub(p, r, word) for p, r in _BRITISH if re.search(p, word)]
+
+
+_WORD_EN = re.compile(r"(?<![\w-])[A-Za-z]+(?![\w-])")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _edits(word: str) -> set[str]:
+    """Every string one edit from the word (Damerau: a swap of two neighbours is one edit)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return {
+        *(a + b[1:] for a, b in splits if b),
+        *(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1),
+        *(a + c + b[1:] for a, b in splits if b for c in _LETTERS),
+        *(a + c + b for a, b in splits for c in _LETTERS),
+    }

@@ -21,6 +21,7 @@ class Vocabulary:
     text: str
     numbers: frozenset[str]
     english: frozenset[str] = frozenset()
+    english_words: frozenset[str] = frozenset()  # the words of the documents' English as written (lowercase)
 
     @classmethod
     def of(cls, texts: Iterable[str], english: Iterable[str] = ()) -> Vocabulary:
@@ -32,7 +33,9 @@ class Vocabulary:
         corpus = "\n".join(texts)
         words = {w for t in english for w in _ENGLISH_WORD.findall(t.lower())}
         stems = frozenset(stem(w) for w in words)
-        return cls(dict(doc_freq), max(1, len(texts)), corpus.lower(), frozenset(numbers(corpus)), stems)
+        return cls(
+            dict(doc_freq), max(1, len(texts)), corpus.lower(), frozenset(numbers(corpus)), stems, frozenset(words)
+        )
 
     @property
     def max_idf(self) -> float:
@@ -50,6 +53,10 @@ class Vocabulary:
     def knows(self, term: str) -> bool:
         """True when the documents use the word."""
         return term.lower() in self.text
+
+    def writes_in_english(self, word: str) -> bool:
+        """True when the documents' English writes this very word (a misspelling may share a stem: componants)."""
+        return word.lower() in self.english_words
 
     def says_in_english(self, word: str) -> bool:
         """True when the documents' English uses the word (any form of it: "rents" for "rent")."""
