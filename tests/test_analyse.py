@@ -177,3 +177,10 @@ def test_which_axis_asks_for_an_axis_named_for_the_part_that_asks_it(analyser: A
     assert corridor.whole.asks_kind == "axis" and analyser.kind_subject(corridor)[1][0] == "汽车新势力"
     two = analyser.analyse("Life sciences: which development axis is it on, and how big is the sector supposed to be?")
     assert analyser.kind_subject(two)[1][0] == "生命新科技"
+
+
+def test_a_count_named_by_its_measure_word_is_a_measure_not_an_unknown_thing(analyser: Analyser) -> None:
+    """ "举办场次…定为多少": 场次 is the count of 场 the figure must be in, not a thing the documents never name."""
+    a = analyser.analyse("国际性会展的举办场次定为多少？")
+    assert a.whole.measures == ("场",) and a.unknown_nouns == () and "场次" not in [t.label for t in a.topics]
+    assert "场次" not in analyser.analyse("会展的场次安排").whole.measures  # no figure asked: no measure

@@ -222,3 +222,14 @@ def test_a_figure_of_a_quantity_must_be_of_that_quantity_and_of_what_it_measures
     assert check(revenue, _selection(tax), SELECTOR).code is RefusalCode.FIGURE_MISSING
     taxed = analysis(expo, text="What tax revenue did exhibition firms pay in 2021?", lang="en", asks_figure=True)
     assert check(taxed, _selection(tax), SELECTOR) is None
+
+
+def test_a_figure_need_not_say_the_cbd_every_figure_is_of() -> None:
+    """ "How many aviation companies are already based in the CBD?": the count's sentence names the airlines and the
+    companies, not the CBD, which every figure of the documents is about."""
+    aviation = replace(topic("航空", 2.0, kind="concept"), text="aviation")
+    cbd = replace(topic("商务区", 2.0, kind="place"), text="CBD")
+    count = units_of([passage("入驻航空企业超过 150 余家。", "a", section="规划 › 发展基础")], 20)
+    text = "How many aviation companies are already based in the CBD?"
+    asked = analysis(aviation, cbd, text=text, lang="en", asks_figure=True, measures=("家",))
+    assert check(asked, _selection(count), SELECTOR) is None

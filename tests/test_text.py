@@ -126,3 +126,12 @@ def test_figures_a_question_states_as_known_are_premises() -> None:
     assert premises("2021年税收346亿，规划要求往后每年涨多少？") == ["2021", "346"]
     assert premises("2021年，商务区税收多少？") == []  # a year alone sets the time asked about
     assert premises("Is the 2025 target 1,000 HQs? How many are there now?") == []  # every clause asks
+
+
+def test_a_label_before_a_colon_asks_nothing() -> None:
+    """ "Airline HQ relocation question: how many aviation companies are here?": the label says what the asker is
+    about, the question after it what a figure must count."""
+    from bot.qa.text import asking_text
+
+    text = "Airline HQ relocation question: how many aviation companies are already here?"
+    assert asking_text(text) == "how many aviation companies are already here?"

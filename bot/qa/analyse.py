@@ -205,6 +205,9 @@ class Analyser:
                 if word not in text:
                     expansion[word] = max(expansion.get(word, 0.0), weight)
         measures = [*r.measure.findall(text), *(m for m, pattern in r.counted_en if pattern.search(text))]
+        if r.figure.search(text):  # "举办场次…定为多少": the count is named by its measure word (场次: 场)
+            measures += [m for term in content_terms(text) if (n := r.measure_noun.fullmatch(term)) for m in n.groups()]
+        measures = list(dict.fromkeys(measures))
         return PartAnalysis(
             text=text,
             topics=self.topics(text, related),
@@ -326,6 +329,10 @@ class Analyser:
                 continue
             known = vocab.knows(term)
             if self.rules.count_zh.match(term):  # 三个“突出”: how it counts, not what it asks
+                continue
+            if (count := self.rules.measure_noun.fullmatch(term)) and self.rules.figure.search(text):
+                # 场次, 家数: the measure word a figure must count in, as in 多少场
+                topics.append(Topic(count[1], (count[1],), c.measure_weight * vocab.max_idf, count[1]))
                 continue
             if known:
                 weight = vocab.idf(term)

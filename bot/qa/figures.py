@@ -99,6 +99,8 @@ def figure_gap(analysis: QueryAnalysis, chosen: list[Unit], selector: Selector) 
         # A section's name ("already": 发展基础) says where a figure sits and a measure word (家) how it counts (both
         # checked above), not what it counts, when the part names something else.
         specific = [t for t in specific if t.kind != "section" and t.label not in part.measures] or specific
+        # Every figure of the documents is of the CBD (rules.yaml whole_area): "based in the CBD" says where, not what.
+        specific = [t for t in specific if t.label not in rules.whole_area]
         total = sum(t.weight for t in specific)
         covered = [t for t in specific if any(_states(t, u, chosen) for u in holding)]
         if total and sum(t.weight for t in covered) < selector.config.figure * total:

@@ -54,6 +54,7 @@ class Rules:
     kind_words: frozenset[str]  # generic nouns a zone or place question asks with (片区)
     measure_words: str
     measure: re.Pattern[str]  # 几家 / 多少场: group 1 is the measure word
+    measure_noun: re.Pattern[str]  # 场次 / 家数: a count named by its measure word (group 1)
     counted_en: tuple[tuple[str, re.Pattern[str]], ...]  # (measure word, "how many <noun>" pattern)
     asked_thing_en: re.Pattern[str]  # the noun phrase an English question asks for: group `thing`
     asked_which_en: re.Pattern[str]  # the same after "what / which", up to the verb that asks: group `thing`
@@ -141,6 +142,7 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
         kind_words=_words(_need(data, "kind_words"), "kind_words"),
         measure_words=measure_words,
         measure=re.compile(rf"(?:(?<!哪)几|多少)([{measure_words}])"),
+        measure_noun=re.compile(rf"([{measure_words}])[次数]"),
         counted_en=tuple(
             (str(m), re.compile(rf"\bhow many\b(?:\s+[\w-]+){{0,3}}?\s+(?:{nouns})\b", re.IGNORECASE))
             for m, nouns in counted.items()

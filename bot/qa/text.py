@@ -201,7 +201,8 @@ def split_parts(question: str) -> list[str]:
     return parts if len(parts) > 1 else []
 
 
-_SENTENCE = re.compile(r"[^.!?。！？;；]+[.!?。！？;；]*")
+#: A sentence, or a label ending in a colon ("Airline HQ relocation question: how many …": the label asks nothing).
+_SENTENCE = re.compile(r"[^.!?。！？;；:：]+[.!?。！？;；:：]*")
 
 
 def _asks(text: str) -> bool:
