@@ -195,3 +195,18 @@ def test_a_grouping_concept_asked_through_a_question_word_does_not_favour_senten
     # asked on its own, the concept is what the question is about
     alone = selector.select(analysis(industries), [measures, zone]).chosen
     assert alone[0].context.chunk_id == "measures"
+
+
+def test_the_cbd_named_in_a_question_brings_in_no_passage_of_its_own() -> None:
+    """ "北虹桥片区在商务区里重点发展什么？": the zone's sentence answers; the CBD (rules.yaml whole_area) is named by
+    many passages and is what none of them is about, so a passage naming it is not brought in as a second part. A
+    second thing asked (会展) still brings in its sentence."""
+    selector = Selector(tiny_analyser("x"))
+    north = passage("北虹桥片区。重点发展汽车新势力等产业。", "north")
+    cbd = passage("商务区举办推介活动。", "cbd", rank=2, section="规划 › 品牌")
+    fairs = passage("会展服务。打造国际会展之都。", "fairs", rank=3, section="规划 › 会展")
+    zone, whole = topic("北虹桥片区", 3.0, kind="zone"), topic("商务区", 1.0, kind="place")
+    chosen = selector.select(analysis(zone, whole), [north, cbd, fairs]).chosen
+    assert [u.context.chunk_id for u in chosen] == ["north"]
+    both = selector.select(analysis(zone, whole, topic("会展", 2.0)), [north, cbd, fairs]).chosen
+    assert [u.context.chunk_id for u in both] == ["north", "fairs"]

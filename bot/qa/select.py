@@ -284,8 +284,11 @@ class Selector:
         def room(u: Unit) -> bool:
             return len(chosen) < c.max_units and sum(len(x.text) for x in chosen) + len(u.text) <= c.max_chars
 
-        for t in sorted(topics, key=lambda t: -t.weight):  # the best unit for each topic still uncovered
-            if any(self.level(t, u) > 0 for u in chosen):
+        # The best unit for each topic still uncovered: a second part or section. Not for the CBD (rules.yaml
+        # whole_area), which any passage may say and none is about.
+        whole = self.analyser.rules.whole_area
+        for t in sorted(topics, key=lambda t: -t.weight):
+            if t.label in whole or any(self.level(t, u) > 0 for u in chosen):
                 continue
             for u in units:
                 if u not in chosen and t.covered_by(u.text) and u.coverage >= c.part_coverage and room(u):
