@@ -131,7 +131,11 @@ def test_figures_a_question_states_as_known_are_premises() -> None:
 def test_a_label_before_a_colon_asks_nothing() -> None:
     """ "Airline HQ relocation question: how many aviation companies are here?": the label says what the asker is
     about, the question after it what a figure must count."""
-    from bot.qa.text import asking_text
-
     text = "Airline HQ relocation question: how many aviation companies are already here?"
     assert asking_text(text) == "how many aviation companies are already here?"
+
+
+def test_an_adverb_may_open_the_next_part() -> None:
+    """ "…, and roughly how many people live there?": a second question, however hedged."""
+    text = "Which districts make up the CBD, and roughly how many people live there?"
+    assert split_parts(text) == ["Which districts make up the CBD", "and roughly how many people live there"]
