@@ -36,7 +36,8 @@ CHROMIUM_ARGS = [
 ZH = "北虹桥片区重点发展哪些产业？"
 EN = "Which zone focuses on new energy vehicles?"
 UNANSWERABLE = "What are office rents like in the Hongqiao CBD?"
-TARGETS = "到2025年商务区的规模目标是什么？"
+# Two parts, each quoting the opening sentence of a longer passage (the 产业目标 passage goes on to list 4311).
+TARGETS = "到2025年商务区的规模目标和产业目标是什么？"
 TIMEOUT_MS = 60_000
 
 
