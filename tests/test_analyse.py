@@ -184,3 +184,10 @@ def test_a_count_named_by_its_measure_word_is_a_measure_not_an_unknown_thing(ana
     a = analyser.analyse("国际性会展的举办场次定为多少？")
     assert a.whole.measures == ("场",) and a.unknown_nouns == () and "场次" not in [t.label for t in a.topics]
     assert "场次" not in analyser.analyse("会展的场次安排").whole.measures  # no figure asked: no measure
+
+
+def test_how_the_asker_describes_their_company_is_no_topic(analyser: Analyser) -> None:
+    """ "我司从事北斗导航业务，…": 我司 (our company) and 从事 (engage in) say who asks, not what; the trade named
+    (北斗导航) still counts."""
+    labels = [t.label for t in analyser.analyse("我司从事北斗导航业务，请问北斗导航产业依托哪个基地？").topics]
+    assert "我司" not in labels and "从事" not in labels and "北斗导航" in labels

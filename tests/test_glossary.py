@@ -131,3 +131,10 @@ def test_a_headings_name_names_the_thing_it_heads(glossary) -> None:
     axis. A name merely containing another word (虹桥国际中央商务区 holds 商务区) names no more than itself."""
     assert "axis" in glossary.kinds_named("北向“创新新势力发展轴”。由长宁临空经济示范区为起点。")
     assert "place" not in glossary.kinds_named("优化虹桥国际中央商务区内道路贯通建设。")
+
+
+def test_a_counted_name_spelled_out_is_the_name(glossary) -> None:
+    """ "四个“高”分别是哪些产业" asks about 四高, "五个新" about 五新; a count of something the glossary does not name
+    (三个“突出”) is left as written."""
+    assert glossary.normalize("那四个“高”分别对应哪几个产业？五个新是啥") == "那四高分别对应哪几个产业？五新是啥"
+    assert glossary.normalize("三个“突出”是什么") == "三个“突出”是什么"

@@ -40,6 +40,8 @@ def english_word(word: str) -> bool:
     return word in _english_words()
 
 
+#: A counted name spelled out with its measure word and quotes: 四个“高”, 五个“新”.
+_SPELLED = re.compile(r"([一二三四五六七八九十两])个[“\"‘']?([\u4e00-\u9fff])[”\"’']?")
 #: A numeral in a name that counts what it groups (五新, 四高, 三轴, 4311).
 _COUNTED = re.compile(r"[一二三四五六七八九十两百千\d]")
 
@@ -169,7 +171,12 @@ class Glossary:
         """Apply the variants table: misspellings and colloquial forms become the documents' words."""
         for pattern, wrong, right in self._variant_patterns:
             text = pattern.sub(right, text) if pattern is not None else text.replace(wrong, right)
-        return _HYPHENED.sub(self._joined, text)
+        return _SPELLED.sub(self._counted, _HYPHENED.sub(self._joined, text))
+
+    def _counted(self, m: re.Match[str]) -> str:
+        """A counted name spelled out ("四个“高”", "五个新") is the name (四高, 五新) when the glossary has it."""
+        name = f"{m[1]}{m[2]}"
+        return name if name in self._by_zh else m[0]
 
     def _joined(self, m: re.Match[str]) -> str:
         """A hyphenated word whose closed form is a glossary word ("off-shore": offshore), written closed."""
