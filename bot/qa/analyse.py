@@ -18,7 +18,7 @@ from bot.qa.config import EngineConfig
 from bot.qa.followup import Reading, read
 from bot.qa.glossary import Glossary, Match, english_word
 from bot.qa.rules import rules
-from bot.qa.text import content_terms, is_chinese, normalize_query, nouns, numbers, split_parts, words_zh
+from bot.qa.text import BARE_YEAR, content_terms, is_chinese, normalize_query, nouns, numbers, split_parts, words_zh
 from bot.qa.typos import Homophones, Misspellings
 from bot.qa.vocabulary import Vocabulary
 
@@ -48,10 +48,6 @@ class Topic:
         """True when the text says one of the topic's related terms (重点布局 for 重点发展)."""
         low = text.lower()
         return any(r.lower() in low for r in self.related)
-
-
-#: A year as a question names one (2021, 2025, 2035).
-_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 @dataclass(frozen=True)
@@ -158,14 +154,14 @@ class Analyser:
         out: list[PartAnalysis] = []
         for part in parts:
             before = out[-1] if out else None
-            years = tuple(n for n in (before.numbers if before else ()) if _YEAR.fullmatch(n))
+            years = tuple(n for n in (before.numbers if before else ()) if BARE_YEAR.fullmatch(n))
             own = [t for t in part.topics if t.label not in part.measures]
             framing = before is not None and bool(self.rules.target_text.search(before.text))
             if (
                 years
                 and part.asks_figure
                 and not part.asks_present
-                and not any(_YEAR.fullmatch(n) for n in part.numbers)
+                and not any(BARE_YEAR.fullmatch(n) for n in part.numbers)
                 and (framing or not self.weighty(own))
             ):
                 part = dataclasses.replace(part, numbers=(*part.numbers, *years))

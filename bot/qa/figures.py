@@ -74,7 +74,8 @@ def figure_gap(analysis: QueryAnalysis, chosen: list[Unit], selector: Selector) 
             holding = [u for u in holding if not rules.target_text.search(f"{u.leaf} {u.text}")]
             if not holding:
                 return "the present figure"
-        quantities = [(q, says) for q, says in rules.figure_quantity if says.search(asking_text(part.text))]
+        asking = asking_text(part.text)
+        quantities = [(q, says) for q, says in rules.figure_quantity if says.search(asking)]
         for quantity, says in quantities:
             # "展览面积有没有定个目标": a figure of the quantity asked (an area), named by its sentence or its English.
             holding = [u for u in holding if says.search(f"{u.leaf} {u.text} {u.english or ''}")]
@@ -94,8 +95,7 @@ def figure_gap(analysis: QueryAnalysis, chosen: list[Unit], selector: Selector) 
         named = selector.analyser.specific(topics)
         specific = [t for t in named if t.kind != "concept"] or (named if quantities else [])
         # What the asker says of themselves ("We provide aviation services.") is not what the figure counts.
-        asking = asking_text(part.text).lower()
-        specific = [t for t in specific if not t.text or t.text.lower() in asking] or specific
+        specific = [t for t in specific if not t.text or t.text.lower() in asking.lower()] or specific
         # A section's name ("already": 发展基础) says where a figure sits and a measure word (家) how it counts (both
         # checked above), not what it counts, when the part names something else.
         specific = [t for t in specific if t.kind != "section" and t.label not in part.measures] or specific

@@ -152,10 +152,11 @@ class Glossary:
                 self._kinds_named.clear()
             # A heading's name (北向“创新新势力发展轴”, a section) holds the name of the thing it heads (创新新势力
             # 发展轴, an axis): the text names both.
-            kinds = {m.term.kind for m in self.match_chinese(text)}
+            matches = self.match_chinese(text)
+            kinds = {m.term.kind for m in matches}
             kinds |= {
                 inner.kind
-                for m in self.match_chinese(text)
+                for m in matches
                 if m.term.kind == "section"
                 for r in m.term.related
                 if r in m.text and (inner := self._by_zh.get(r)) is not None

@@ -219,7 +219,8 @@ def asking_text(text: str) -> str:
 
 
 _CLAUSE = re.compile(r"(.*?)([，。!?！？;；]|,(?!\d)|\.(?=\s|$)|$)")
-_BARE_YEAR = re.compile(r"(?:19|20)\d\d")
+#: A year as written alone (2021, 2035).
+BARE_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def premises(text: str) -> list[str]:
@@ -238,7 +239,7 @@ def _premises(text: str) -> tuple[str, ...]:
     stated = [
         c
         for (c, _), a in zip(clauses, asks, strict=True)
-        if not a and any(not _BARE_YEAR.fullmatch(n) for n in figures(c))
+        if not a and any(not BARE_YEAR.fullmatch(n) for n in figures(c))
     ]
     return tuple(n for c in stated for n in numbers(c))
 
