@@ -374,3 +374,23 @@ def test_a_borrowed_part_is_said_by_a_related_term_of_its_words() -> None:
     bring = PartAnalysis("重点引进哪些产业", (topic("重点引进", 0.4, general=True),))
     a = analysis(*first.topics, *bring.topics, parts=(first, bring))
     assert _answerer().compose(a, [zone], _selection(zone), None).parts[1].status == "not_stated"
+
+
+def test_a_part_asking_only_for_members_of_a_class_borrows_the_subject_before_it() -> None:
+    """ "北虹桥片区主打啥 靠啥载体": 载体 asked through 啥 is what the answer names members of (临港嘉定科技城), not the
+    part's subject: the part is about the zone, and the zone's sentence answers it without saying 载体."""
+    north = topic("北虹桥片区", 2.0, kind="zone")
+    carriers = topic("载体", 3.0, kind="concept")
+    zone = passage("北虹桥片区。依托临港嘉定科技城、虹桥新慧总部湾，重点发展汽车新势力。", "north")
+    stage = passage("依托百老汇剧院群等国际化演出载体，举办音乐会。", "stage", rank=2, section="文旅消费")
+    first = PartAnalysis("北虹桥片区主打啥", (north,))
+    asked = PartAnalysis("靠啥载体", (carriers,))
+    a = analysis(north, carriers, parts=(first, asked))
+    answerer = _answerer()
+    assert answerer.own_things(asked) == [] and answerer.subjects(a, asked) == [north]
+    out = answerer.compose(a, [zone, stage], _selection(zone, stage), None)
+    assert [p.status for p in out.parts] == ["answered", "answered"]
+    assert [u.context.chunk_id for u in out.parts[1].units] == ["north"]
+    # named without a question word before it, the class noun is the part's subject ("载体建设有哪些")
+    named = PartAnalysis("载体建设有哪些", (carriers,))
+    assert answerer.own_things(named) == [carriers]

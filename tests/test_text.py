@@ -139,3 +139,34 @@ def test_an_adverb_may_open_the_next_part() -> None:
     """ "…, and roughly how many people live there?": a second question, however hedged."""
     text = "Which districts make up the CBD, and roughly how many people live there?"
     assert split_parts(text) == ["Which districts make up the CBD", "and roughly how many people live there"]
+
+
+def test_years_in_chinese_numerals_and_chat_shorthand_are_read_as_written_out() -> None:
+    assert normalize_query("展望二〇三五年，税收多少") == "展望2035年,税收多少"
+    assert normalize_query("二零二五年的目标") == "2025年的目标"
+    assert normalize_query("west hongqiao whats it known for n how big is it") == (
+        "west hongqiao what is it known for and how big is it"
+    )
+    assert normalize_query("what r the targets abt R&D w/ ppl") == "what are the targets about R&D with people"
+    assert normalize_query("n/a, U.S. firms") == "n/a, U.S. firms"  # no shorthand inside a short form
+    assert normalize_query("商务区 r 是啥") == "商务区 r 是啥"  # Chinese text keeps its Latin letters
+
+
+def test_a_chat_message_with_spaces_for_commas_splits_before_each_clause_that_asks() -> None:
+    assert split_parts("商务区要设的产业基金叫啥 规模多大") == ["商务区要设的产业基金叫啥", "规模多大"]
+    assert split_parts("北虹桥片区主打啥 靠啥载体 重点搞哪些产业") == [
+        "北虹桥片区主打啥",
+        "靠啥载体",
+        "重点搞哪些产业",
+    ]
+    assert split_parts("北虹桥 重点搞哪些产业") == []  # a fragment that asks nothing goes with the clause after it
+    assert split_parts("west hongqiao what is it known for and how big is it") == [
+        "west hongqiao what is it known for",
+        "how big is it",
+    ]
+
+
+def test_a_question_word_fused_with_its_noun_leaves_the_noun_a_topic() -> None:
+    # jieba reads 哪些产业 as one word: the question word asks, 产业 is what is asked about
+    assert content_terms("重点搞哪些产业") == ["产业"]
+    assert content_terms("什么样的企业") == ["企业"]

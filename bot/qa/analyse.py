@@ -253,6 +253,11 @@ class Analyser:
                     before, stripped = before[: -len(w)], True
         return before
 
+    def asked_for(self, topic: Topic, text: str) -> bool:
+        """A question word stands just before the topic in the text ("靠啥载体", "which platforms")."""
+        low, word = text.lower(), (topic.text or topic.label).lower()
+        return any(self.rules.asks_for_before.search(low[: m.start()]) for m in re.finditer(re.escape(word), low))
+
     def asked_names(self, topics: tuple[Topic, ...] | list[Topic]) -> list[Topic]:
         """The glossary names reached through a question word ("哪些产业", "which industries" for the nine
         industries): what the answer gives by naming members, not a word it must say."""

@@ -159,7 +159,9 @@ class PartAnswerer:
                 return False
             if documents and not any(title(u) in documents for u in units):
                 return False
-            share = self.selector.support(self._said_of(search.topics), units, search.list_heads)
+            # (a zone or place asked for is checked as a kind, below: its word stays one the units must say)
+            asked_text = "" if search.whole.asks_kind else search.text
+            share = self.selector.support(self._said_of(search.topics, asked_text), units, search.list_heads)
             return check(search, Selection(units, units, share), self.selector) is None
 
         # A part that asks for a list by the name of a heading the items sit under ("“三轴”分别叫什么") is answered by
@@ -174,7 +176,10 @@ class PartAnswerer:
         pool = {r.chunk_id: r for r in [*self.retriever.retrieve(search, k=self.config.pool), *candidates]}
         ranked = rerank(search, list(pool.values()), self.config.contexts, self.config)
         own = self.selector.select(search, ranked)
-        own = replace(own, support=self.selector.support(self._said_of(search.topics), own.chosen, search.list_heads))
+        asked_text = "" if search.whole.asks_kind else search.text
+        own = replace(
+            own, support=self.selector.support(self._said_of(search.topics, asked_text), own.chosen, search.list_heads)
+        )
         why = check(search, own, self.selector)
         units = self._about(about, own.chosen, kind, passage=not borrowed)
         if why is None and answers(units):  # the units quoted, not only the ones chosen, answer it
@@ -210,6 +215,7 @@ class PartAnswerer:
         # words) is what the answer names members of, not a word it must say.
         classes = self.analyser.rules.followup.frame_words
         listed = {h for h in self.analyser.list_heads(part.text, part.topics) if h.lower() in classes}
+        listed |= {t.label for t in topics if t.label in classes and self.analyser.asked_for(t, part.text)}
         asked = [t for t in topics if t.known and t.label not in listed]
         # Said in the glossary's words or a related term ("focus on" 重点发展 is said by 重点布局).
         said = sum(t.weight for t in asked if any(_says(t, f"{u.leaf}\n{u.text}") for u in units))
@@ -218,10 +224,12 @@ class PartAnswerer:
         enough = not asked_weight or said / asked_weight >= self.config.support
         return enough and unknown / total < self.config.part_unknown
 
-    def _said_of(self, topics: tuple[Topic, ...]) -> tuple[Topic, ...]:
+    def _said_of(self, topics: tuple[Topic, ...], text: str = "") -> tuple[Topic, ...]:
         """The topics an answer must say: all but a name asked through a question word ("哪些产业" for the nine
-        industries), which the answer gives by naming its members."""
+        industries, "靠啥载体"), which the answer gives by naming its members."""
         asked = {id(t) for t in self.analyser.asked_names(topics)}
+        frame = self.analyser.rules.followup.frame_words
+        asked |= {id(t) for t in topics if t.label in frame and text and self.analyser.asked_for(t, text)}
         return tuple(t for t in topics if id(t) not in asked)
 
     def subjects(self, analysis: QueryAnalysis, part: PartAnalysis) -> list[Topic]:
@@ -238,9 +246,16 @@ class PartAnswerer:
         )
 
     def own_things(self, part: PartAnalysis) -> list[Topic]:
-        """The things a part names itself; in a zone or place question, not the zone it asks for ("where is it
-        located": 片区 is asked, the thing located is elsewhere in the question)."""
+        """The things a part names itself; not a class noun it asks members of ("靠啥载体"); in a zone or place
+        question, not the zone it asks for ("where is it located": 片区 is asked, the thing located is elsewhere in
+        the question)."""
         things = self.things(part.topics)
+        # "靠啥载体" after "北虹桥片区主打啥": a class noun asked for (载体, 平台: the follow-up rules' frame words) is
+        # what the answer names members of; the part's subject is the earlier part's.
+        rules = self.analyser.rules
+        things = [
+            t for t in things if not (t.label in rules.followup.frame_words and self.analyser.asked_for(t, part.text))
+        ]
         if part.asks_kind:
             things = [t for t in things if t.label not in self.analyser.rules.kind_words]
         return things

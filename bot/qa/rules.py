@@ -49,6 +49,7 @@ class Rules:
     list: re.Pattern[str]
     list_before: re.Pattern[str]  # a list question's cue just before the name of what it lists
     list_after: re.Pattern[str]  # … or just after it
+    asks_for_before: re.Pattern[str]  # a question word just before a class noun ("靠啥载体"): members are asked for
     asks_kind: tuple[tuple[str, re.Pattern[str]], ...]  # (kind of thing asked for, pattern)
     kind_referents: dict[str, tuple[str, ...]]  # kind asked for → glossary kinds that answer it, best first
     kind_words: frozenset[str]  # generic nouns a zone or place question asks with (片区)
@@ -73,6 +74,7 @@ class Rules:
     question_cue: re.Pattern[str]
     short_year: re.Pattern[str]
     relay: re.Pattern[str]  # the opening of a relayed enquiry ("有客户问："): who asks, not what
+    chat_en: tuple[tuple[re.Pattern[str], str], ...]  # English chat shorthand ("r", "abt") and the words it stands for
     followup: FollowupRules
     zh_stop: frozenset[str]
     en_stop: frozenset[str]
@@ -99,6 +101,14 @@ def _words(value: object, where: str) -> frozenset[str]:
     if isinstance(value, dict):
         return frozenset(w.lower() for k in LANGS for w in str(value.get(k, "")).split())
     raise ConfigError(f"{RULES_FILE.name}: {where} must be a zh/en mapping of space-separated words.")
+
+
+def _shorthand(value: object) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each shorthand as a pattern matching it standing alone: not inside a word, a name or a short form ("R&D")."""
+    if not isinstance(value, dict) or not all(isinstance(v, str) and v for v in value.values()):
+        raise ConfigError(f"{RULES_FILE.name}: chat_en must map each shorthand to the words it stands for.")
+    edge = r"[\w&/.'’-]"
+    return tuple((re.compile(rf"(?<!{edge}){re.escape(str(k))}(?!{edge})", re.IGNORECASE), v) for k, v in value.items())
 
 
 def _need(data: dict[str, Any], key: str, where: str = "") -> Any:
@@ -137,6 +147,7 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
         list=_compile(_need(data, "list"), "list"),
         list_before=_compile(_need(data, "list_head")["before"], "list_head.before"),
         list_after=_compile(_need(data, "list_head")["after"], "list_head.after"),
+        asks_for_before=_compile(_need(data, "asks_for_before"), "asks_for_before"),
         asks_kind=tuple((str(k), _compile(v, f"asks_kind.{k}")) for k, v in _need(data, "asks_kind").items()),
         kind_referents={str(k): tuple(v) for k, v in _need(data, "kind_referents").items()},
         kind_words=_words(_need(data, "kind_words"), "kind_words"),
@@ -168,6 +179,7 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
         question_cue=_compile(_need(data, "question_cue"), "question_cue"),
         short_year=re.compile(rf"(?<![\d.{not_after}])([0-4]\d)\s*年(?![{not_before}])"),
         relay=_compile(_need(data, "relay"), "relay"),
+        chat_en=_shorthand(_need(data, "chat_en")),
         followup=FollowupRules(
             filler=_compile(_need(f, "filler", "followup."), "followup.filler"),
             cue=_compile(_need(f, "cue", "followup."), "followup.cue"),

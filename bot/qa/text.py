@@ -71,13 +71,23 @@ def word_frequency(word: str) -> int:
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)")
 
 
+#: A year in Chinese numerals (二〇三五年, 二零二五年) and the digits it is written with.
+_ZH_YEAR = re.compile(r"[一二][〇零○][〇零○一二三四五六七八九]{2}(?=\s*年)")
+_ZH_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678 9".replace(" ", ""))
+
+
 def normalize_query(text: str) -> str:
-    """NFKC (full-width letters and digits to ASCII), spaces collapsed, short years spelt out where a year is
-    meant (`到25年` → `到2025年`, but not `成立10年了`), and a relayed enquiry's opening frame ("有客户问：")
-    dropped."""
+    """NFKC (full-width letters and digits to ASCII), spaces collapsed, years in Chinese numerals in digits
+    (二〇三五年 → 2035年) and short years spelt out where a year is meant (`到25年` → `到2025年`, but not `成立10年了`),
+    English chat shorthand read as the words it stands for ("whats" → "what is"), and a relayed enquiry's opening
+    frame ("有客户问：") dropped."""
     text = unicodedata.normalize("NFKC", text)
     text = _MD_LINK.sub(r"\1", text)  # [text](url) and ![alt](url): keep the words, drop the address
+    text = _ZH_YEAR.sub(lambda m: m[0].translate(_ZH_DIGITS), text)  # 二〇三五年 → 2035年
     text = rules().short_year.sub(r"20\1年", text)
+    if not is_chinese(text):  # "whats", "r", "abt": the words they stand for
+        for shorthand, words in rules().chat_en:
+            text = shorthand.sub(words, text)
     text = rules().relay.sub("", text.strip(), count=1) or text  # "有客户问：…": who asks, not what
     # NFKC turns Chinese punctuation into ASCII; the documents use the full-width forms.
     text = text.replace("?", "？") if is_chinese(text) else text
@@ -136,6 +146,10 @@ def tokens(text: str) -> list[str]:
     return [t for t, _ in weighted_tokens(text)]
 
 
+#: The question word a jieba word may open ("哪些产业", "什么样的企业"), with its measure word.
+_ASKED_PREFIX = re.compile(r"^(?:哪[些个种类家所座条项位块]?|什么样?的?|多少|几[个家种类项条所座位块]?|怎样的?|如何)")
+
+
 def content_terms(text: str) -> list[str]:
     """The topic words of a question (jieba words without stopwords and question words; English words
     without stopwords; numbers)."""
@@ -143,7 +157,11 @@ def content_terms(text: str) -> list[str]:
     jieba, r = _jieba(), rules()
     out: list[str] = []
     for run in _CJK_RUN.findall(r.which_count_zh.sub(" ", text)):
-        out.extend(w for w in jieba.lcut(run) if w not in r.zh_stop and len(w) >= 2 and not r.question_word_zh.match(w))
+        for w in jieba.lcut(run):
+            if r.question_word_zh.match(w):  # 哪些产业 (one jieba word): the question word asks, 产业 is the topic
+                w = _ASKED_PREFIX.sub("", w)
+            if w not in r.zh_stop and len(w) >= 2 and not r.question_word_zh.match(w):
+                out.append(w)
     for w in _WORD.findall(text):
         w = w.removesuffix("'s")
         if w not in r.en_stop and (len(w) > 2 or w.isdigit()):
