@@ -167,6 +167,9 @@ def test_a_chat_message_with_spaces_for_commas_splits_before_each_clause_that_as
 
 
 def test_a_question_word_fused_with_its_noun_leaves_the_noun_a_topic() -> None:
-    # jieba reads 哪些产业 as one word: the question word asks, 产业 is what is asked about
+    from bot.qa.text import add_words
+
+    # taught the glossary's names, jieba reads 哪些产业 as one word: the question word asks, 产业 is what is asked about
+    add_words(["哪些产业"])
     assert content_terms("重点搞哪些产业") == ["产业"]
     assert content_terms("什么样的企业") == ["企业"]
