@@ -191,3 +191,31 @@ def test_how_the_asker_describes_their_company_is_no_topic(analyser: Analyser) -
     (北斗导航) still counts."""
     labels = [t.label for t in analyser.analyse("我司从事北斗导航业务，请问北斗导航产业依托哪个基地？").topics]
     assert "我司" not in labels and "从事" not in labels and "北斗导航" in labels
+
+
+def test_two_things_joined_by_and_are_asked_about_one_at_a_time(analyser: Analyser) -> None:
+    """ "What does the plan say about FT accounts and aircraft leasing?" is the same question about each thing, in the
+    sentence that asks (not what the asker says of themselves, which names one of them again)."""
+    a = analyser.analyse(
+        "We're a bank with an aircraft leasing arm. What does the plan say about FT accounts and aircraft leasing?"
+    )
+    assert [p.text for p in a.parts] == [
+        "What does the plan say about FT accounts?",
+        "What does the plan say about aircraft leasing?",
+    ]
+    assert all(p.joined for p in a.parts)
+    rows = analyser.analyse(
+        "What do the catalogue rows for design software and production-control software prioritise?"
+    )
+    assert [p.text for p in rows.parts] == [
+        "What do the catalogue rows for design software prioritise?",
+        "What do the catalogue rows for production-control software prioritise?",
+    ]
+    # one part stays one part: a thing and its related term, classes asked for, a name in quotes, a relation asked
+    assert not analyser.analyse("what's the plan's angle on life sciences and pharma?").parts
+    assert not analyser.analyse("Which districts and towns make up the Hongqiao CBD?").parts
+    assert not analyser.analyse('Which corridor does the "life science and innovation" axis connect to?').parts
+    assert not analyser.analyse("What is the difference between aircraft leasing and FT accounts?").parts
+    assert not analyser.analyse("飞机融资租赁和自由贸易账户有什么区别？").parts
+    joined = analyser.analyse("飞机融资租赁和自由贸易账户，规划里怎么说？")
+    assert len(joined.parts) == 2 and all(p.joined for p in joined.parts)

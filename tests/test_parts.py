@@ -394,3 +394,27 @@ def test_a_part_asking_only_for_members_of_a_class_borrows_the_subject_before_it
     # named without a question word before it, the class noun is the part's subject ("载体建设有哪些")
     named = PartAnalysis("载体建设有哪些", (carriers,))
     assert answerer.own_things(named) == [carriers]
+
+
+def test_one_of_two_things_joined_by_and_is_answered_by_a_sentence_saying_it_itself() -> None:
+    """ "What does the plan say about FT accounts and aircraft leasing?", the FT accounts part: the leasing sentence's
+    passage says FT accounts a sentence later, and a finance row says 金融机构 (a related term, broader): neither
+    answers it; the sentence that says FT accounts does."""
+    ft = topic("自由贸易账户", 3.0, related=("金融机构",), kind="measure")
+    measures = passage(
+        "加快保税维修、飞机融资租赁、航空航材交易市场等业务政策落地。支持银行等金融机构放大自由贸易账户功能。",
+        "measures",
+        section="政策",
+    )
+    row = passage("细分领域：新金融 发展重点：基于区块链技术的金融机构", "row", rank=2, section="新金融")
+    units = tuple(units_of([measures, row], 20))
+    leasing, said, finance = units
+    part = PartAnalysis("What does the plan say about FT accounts?", (ft,), joined=True)
+    other = PartAnalysis(
+        "What does the plan say about aircraft leasing?", (topic("飞机融资租赁", 3.0, kind="measure"),), joined=True
+    )
+    a = analysis(ft, *other.topics, lang="en", parts=(part, other))
+    answerer = PartAnswerer(ANALYSER, Selector(ANALYSER), NoRetrieval())
+    out = answerer.compose(a, [measures, row], Selection((leasing, finance), units, 1.0), None)
+    assert out.parts[0].status == "answered"
+    assert [u.text for u in out.parts[0].units] == [said.text]

@@ -18,7 +18,18 @@ from bot.qa.config import EngineConfig
 from bot.qa.followup import Reading, read
 from bot.qa.glossary import Glossary, Match, english_word
 from bot.qa.rules import rules
-from bot.qa.text import BARE_YEAR, content_terms, is_chinese, normalize_query, nouns, numbers, split_parts, words_zh
+from bot.qa.text import (
+    BARE_YEAR,
+    MAX_PARTS,
+    asking_spans,
+    content_terms,
+    is_chinese,
+    normalize_query,
+    nouns,
+    numbers,
+    split_parts,
+    words_zh,
+)
 from bot.qa.typos import Homophones, Misspellings
 from bot.qa.vocabulary import Vocabulary
 
@@ -62,6 +73,7 @@ class PartAnalysis:
     measures: tuple[str, ...] = ()  # what its figure must count in (家, 场)
     asks_kind: str | None = None  # it asks for a thing of a kind: "zone" (which zone), "place" (where)
     numbers: tuple[str, ...] = ()  # numbers it names (a year)
+    joined: bool = False  # one of two things a part joined by "and", asked about alone (Analyser.coordinated)
 
 
 @dataclass(frozen=True)
@@ -102,6 +114,10 @@ class QueryAnalysis:
         return tuple(p for p in self.parts if p.topics) or (self.whole,)
 
 
+#: Quotation marks, straight or curly (a name in quotes is one name: "life science and innovation").
+_QUOTE = re.compile(r"[\"“”「」『』]|(?<![A-Za-z])['‘’]|['‘’](?![A-Za-z])")
+
+
 class Analyser:
     """Analyses questions against one index's vocabulary and the glossary."""
 
@@ -124,7 +140,12 @@ class Analyser:
         related = lang == "en"
         matches = tuple(self.matches(text))
         whole = self.part(text, related, matches)
-        parts = self._dated(tuple(self.part(p, related) for p in split_parts(text)))
+        pieces = [
+            (one, len(ones) > 1) for p in split_parts(text) or [text] for ones in [self.coordinated(p)] for one in ones
+        ]
+        pieces = pieces[:MAX_PARTS]
+        parts = tuple(dataclasses.replace(self.part(p, related), joined=joined) for p, joined in pieces)
+        parts = self._dated(parts) if len(parts) > 1 else ()
         topics = whole.topics
         return QueryAnalysis(
             question=question,
@@ -188,6 +209,51 @@ class Analyser:
         """NFKC, short years, the glossary's variants (typos and colloquial forms), then sound-alike typos of
         the documents' names (typos.py)."""
         return self.homophones.fix(self.misspellings.fix(self.glossary.normalize(normalize_query(text))))
+
+    def coordinated(self, text: str) -> list[str]:
+        """A part naming two things joined by "and" as one part per thing ("What does the plan say about FT accounts
+        and aircraft leasing?": the same question about each), the words they share kept in both; the part itself
+        when it joins no two things (two glossary names of a kind, not everyday words, not the CBD or a document), or
+        asks about the two together ("the difference between X and Y"). Only in a sentence that asks: what the asker
+        says of themselves ("We build EDA tools and MES software.") is no question."""
+        r = self.rules
+        asking = asking_spans(text)  # "We build EDA tools and MES software. What …": what the asker does is no part
+        things = sorted(
+            (
+                m
+                for m in self.matches(text)
+                if m.term.kind not in ("", "general", "document")
+                and m.term.zh not in r.whole_area
+                and any(start <= m.start and m.end <= end for start, end in asking)
+            ),
+            key=lambda m: (m.start, -m.end),
+        )
+        for first in things:
+            # the next thing named after it (the longest name starting first there)
+            second = next((m for m in things if m.start >= first.end), None)
+            if second is None or first.term.zh == second.term.zh:
+                continue
+            # one subject under two names ("life sciences and pharma": pharma is a related term of life sciences), or
+            # a name in quotes ("the 'life science and innovation' axis")
+            if second.term.zh in first.term.related or first.term.zh in second.term.related:
+                continue
+            if len(_QUOTE.findall(text[: first.start])) % 2:
+                continue
+            # classes asked for ("which districts and towns"): one list asked, of members of both
+            frame = r.followup.frame_words
+            if any(m.text.lower() in frame or m.term.zh in frame for m in (first, second)):
+                continue
+            if not r.joins.search(text[first.end : second.start]):
+                continue
+            if r.between.search(text[: first.start]) or r.relation.search(text[second.end :]):
+                return [text]
+            # each thing asked about alone, in the sentence that asks (without what the asker says of themselves,
+            # which may name the other thing: "We're a bank with an aircraft leasing arm.")
+            start, end = next((a, b) for a, b in asking if a <= first.start and second.end <= b)
+            one = (text[start : first.end] + text[second.end : end]).strip()
+            other = (text[start : first.start] + text[second.start : end]).strip()
+            return [*self.coordinated(one), *self.coordinated(other)]
+        return [text]
 
     def matches(self, text: str) -> list[Match]:
         return self.glossary.match_chinese(text) + self.glossary.match_english(text)

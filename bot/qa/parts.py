@@ -134,7 +134,12 @@ class PartAnswerer:
         # subject, not for nothing in particular.
         search = self._with_subject(analysis, part, about) if borrowed else sub
         kind = self.analyser.kind_subject(search)
-        mine = self._about(about, selection.chosen, kind, passage=not borrowed or part is analysis.whole)
+        # One of two things joined by "and" ("FT accounts and aircraft leasing") is answered by units that say it
+        # themselves, in its own words: the other thing's passage may mention it, and a related term is broader.
+        alone = part.joined
+        mine = self._about(
+            about, selection.chosen, kind, passage=not (borrowed or alone) or part is analysis.whole, related=not alone
+        )
         if part is analysis.whole and refusal is None:
             # The check passed on the chosen units; the units quoted (those about what is asked) must still give the
             # detail asked for (a figure, a date, a zone), or the answer says what they say and that the detail is not.
@@ -181,7 +186,7 @@ class PartAnswerer:
             own, support=self.selector.support(self._said_of(search.topics, asked_text), own.chosen, search.list_heads)
         )
         why = check(search, own, self.selector)
-        units = self._about(about, own.chosen, kind, passage=not borrowed)
+        units = self._about(about, own.chosen, kind, passage=not (borrowed or alone), related=not alone)
         if why is None and answers(units):  # the units quoted, not only the ones chosen, answer it
             return PartAnswer(part.text, "answered", units)
         if refusal is None and listing and answers(mine):
@@ -189,7 +194,7 @@ class PartAnswerer:
         why = why or Refusal(RefusalCode.NOTHING_SPECIFIC, "no cited sentence states what this part asks about")
         # What the documents say of the part's subject: not of the CBD as a whole, which every passage is about.
         subject = [t for t in about if t.label not in self.analyser.rules.whole_area]
-        units = self._about(subject, own.chosen, kind, strict=True, passage=not borrowed)
+        units = self._about(subject, own.chosen, kind, strict=True, passage=not (borrowed or alone), related=not alone)
         if why.code in DETAIL and units:
             return PartAnswer(part.text, "not_stated", units[:1], why)
         return PartAnswer(part.text, "not_stated", (), why)
@@ -284,16 +289,17 @@ class PartAnswerer:
         kind: tuple[frozenset[str], tuple[str, ...]] = (frozenset(), ()),
         strict: bool = False,
         passage: bool = True,
+        related: bool = True,
     ) -> tuple[Unit, ...]:
         """The units whose passage (its text, headings or catalogue direction) states one of the things the part is
         about, and the sentence naming the zone a "which zone suits X" question asks for; when it is about nothing
-        specific, all of them (none if `strict`)."""
+        specific, all of them (none if `strict`). Without `related`, a related term of a thing does not state it."""
         if not specific:
             return () if strict else tuple(units)
         kinds, family = kind
 
         def states(text: str) -> bool:
-            return any(_says(t, text) for t in specific)
+            return any(_says(t, text) if related else t.covered_by(text) for t in specific)
 
         # A unit is about the question when it, its headings or its catalogue direction state a specific thing
         # asked, or when its passage does (a section is about one thing: its other sentences go with it); for

@@ -71,6 +71,9 @@ class Rules:
     which_count_zh: re.Pattern[str]  # 哪四个 / 哪两类: which-plus-a-count, a question word
     count_zh: re.Pattern[str]  # 三个 / 两类: a count in Chinese numerals
     part_break: re.Pattern[str]
+    joins: re.Pattern[str]  # all that may stand between two things a part names to read it as one part per thing
+    between: re.Pattern[str]  # …before the first thing: the two are asked about together ("between X and Y")
+    relation: re.Pattern[str]  # …after the second thing: the same ("X和Y的区别")
     question_cue: re.Pattern[str]
     short_year: re.Pattern[str]
     relay: re.Pattern[str]  # the opening of a relayed enquiry ("有客户问："): who asks, not what
@@ -176,6 +179,9 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
         which_count_zh=_compile(_need(data, "which_count_zh"), "which_count_zh"),
         count_zh=_compile(_need(data, "count_zh"), "count_zh"),
         part_break=_compile(_need(data, "part_break"), "part_break"),
+        joins=_compile(_need(_need(data, "coordination"), "joins", "coordination."), "coordination.joins"),
+        between=_compile(_need(data["coordination"], "between", "coordination."), "coordination.between"),
+        relation=_compile(_need(data["coordination"], "relation", "coordination."), "coordination.relation"),
         question_cue=_compile(_need(data, "question_cue"), "question_cue"),
         short_year=re.compile(rf"(?<![\d.{not_after}])([0-4]\d)\s*年(?![{not_before}])"),
         relay=_compile(_need(data, "relay"), "relay"),

@@ -228,6 +228,11 @@ def _asks(text: str) -> bool:
     return bool(rules().question_cue.search(text.lower() if text.isascii() else text))
 
 
+def asking_spans(text: str) -> list[tuple[int, int]]:
+    """Where the sentences of a text that ask something start and end (all of it when none asks)."""
+    return [m.span() for m in _SENTENCE.finditer(text) if _asks(m.group(0))] or [(0, len(text))]
+
+
 @lru_cache(maxsize=2048)  # figure checks ask it of the same part once per candidate unit
 def asking_text(text: str) -> str:
     """The sentences of a text that ask something, without the statements around them ("We provide aviation
