@@ -195,6 +195,17 @@ def test_how_to_qualify_or_apply_needs_a_sentence_stating_a_condition_or_procedu
         assert check(a, _selection(launch), SELECTOR).code is RefusalCode.CONDITIONS_MISSING
         assert check(a, _selection(rules_), SELECTOR) is None
     assert check(analysis(plan, text="总部计划是什么？"), _selection(launch), SELECTOR) is None
+    # a procedure asked for by its name ("the customs clearance process", "steps to register")
+    for text in (
+        "What's the customs clearance process for the headquarters programme?",
+        "What are the steps to register?",
+    ):
+        a = analysis(plan, text=text, lang="en")
+        assert check(a, _selection(launch), SELECTOR).code is RefusalCode.CONDITIONS_MISSING
+    assert (
+        check(analysis(plan, text="How does the programme process data?", lang="en"), _selection(launch), SELECTOR)
+        is None
+    )
 
 
 def test_a_figure_of_a_quantity_must_be_of_that_quantity_and_of_what_it_measures() -> None:
