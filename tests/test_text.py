@@ -173,3 +173,13 @@ def test_a_question_word_fused_with_its_noun_leaves_the_noun_a_topic() -> None:
     add_words(["哪些产业"])
     assert content_terms("重点搞哪些产业") == ["产业"]
     assert content_terms("什么样的企业") == ["企业"]
+
+
+def test_a_verbal_noun_used_as_a_verb_is_no_noun() -> None:
+    from bot.qa.text import nouns
+
+    # 设置 before a question word and 尝试 before an adverb are how the question asks; 突破 and 保税 are things
+    found = nouns("关于制度突破，规划打算争取设置哪类保税区域，并尝试率先建设怎样的综保区？")
+    assert "设置" not in found and "尝试" not in found
+    assert {"突破", "保税", "制度"} <= found
+    assert {"写字楼", "租金"} <= nouns("写字楼租金多少？")

@@ -269,6 +269,8 @@ def _premises(text: str) -> tuple[str, ...]:
 
 #: jieba part-of-speech flags of words that name a thing (nouns, verbal nouns, abbreviations).
 _NOUN_FLAGS = ("n", "vn", "j", "nz", "nt", "ns", "nr")
+#: jieba flags of the word after a verbal noun that make it a verb: a pronoun (哪类), an adverb, a preposition, a verb.
+_VERB_NEXT = ("r", "d", "p", "v")
 
 
 @lru_cache(maxsize=2048)
@@ -277,4 +279,12 @@ def nouns(text: str) -> frozenset[str]:
     import jieba.posseg
 
     _jieba()
-    return frozenset(w.word for w in jieba.posseg.lcut(text) if w.flag.startswith(_NOUN_FLAGS) and len(w.word) >= 2)
+    words = jieba.posseg.lcut(text)
+    # A verbal noun used as a verb is how a question asks ("争取设置哪类…", "尝试率先建设"): followed by a question word,
+    # an adverb, a preposition or another verb, it is no thing asked about.
+    after = [w.flag for w in words[1:]] + ["x"]
+    return frozenset(
+        w.word
+        for w, nxt in zip(words, after, strict=True)
+        if w.flag.startswith(_NOUN_FLAGS) and len(w.word) >= 2 and not (w.flag == "vn" and nxt[:1] in _VERB_NEXT)
+    )
