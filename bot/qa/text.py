@@ -280,8 +280,8 @@ def nouns(text: str) -> frozenset[str]:
 
     _jieba()
     words = jieba.posseg.lcut(text)
-    # A verbal noun used as a verb is how a question asks ("争取设置哪类…", "尝试率先建设"): followed by a question word,
-    # an adverb, a preposition or another verb, it is no thing asked about.
+    # A verbal noun used as a verb is how a question asks ("争取设置哪类…", "尝试率先建设"): followed by a
+    # question word, an adverb, a preposition or another verb, it is no thing asked about.
     after = [w.flag for w in words[1:]] + ["x"]
     return frozenset(
         w.word
