@@ -418,3 +418,25 @@ def test_one_of_two_things_joined_by_and_is_answered_by_a_sentence_saying_it_its
     out = answerer.compose(a, [measures, row], Selection((leasing, finance), units, 1.0), None)
     assert out.parts[0].status == "answered"
     assert [u.text for u in out.parts[0].units] == [said.text]
+
+
+def test_an_english_word_the_documents_english_uses_is_not_one_they_leave_out() -> None:
+    """ "…East Hongqiao…, and which industries does it mainly develop?": "mainly" is in the documents' English, so the
+    borrowed part is not mostly words the documents never use; "rents" is in neither language: still not stated."""
+    from bot.qa.analyse import Analyser
+    from bot.qa.config import EngineConfig
+    from bot.qa.glossary import Glossary
+    from bot.qa.vocabulary import Vocabulary
+
+    text = "东虹桥片区。以临空经济为特色，重点发展航空服务经济、金融服务等产业。"
+    analyser = Analyser(
+        Glossary(), Vocabulary.of([text], ["East Hongqiao mainly develops aviation services."]), EngineConfig()
+    )
+    east = topic("东虹桥片区", 2.0, kind="zone")
+    zone = passage(text, "east")
+    first = PartAnalysis("What are the main characteristics of East Hongqiao", (east,))
+    answerer = PartAnswerer(analyser, Selector(analyser), Recording(zone))
+    for word, status in (("mainly", "answered"), ("rents", "not_stated")):
+        then = PartAnalysis(f"and which industries does it {word} develop", (topic(word, 0.8, known=False),))
+        a = analysis(east, *then.topics, lang="en", parts=(first, then))
+        assert answerer.compose(a, [zone], _selection(zone), None).parts[1].status == status, word

@@ -224,7 +224,12 @@ class PartAnswerer:
         asked = [t for t in topics if t.known and t.label not in listed]
         # Said in the glossary's words or a related term ("focus on" 重点发展 is said by 重点布局).
         said = sum(t.weight for t in asked if any(_says(t, f"{u.leaf}\n{u.text}") for u in units))
-        unknown = sum(t.weight for t in topics if not t.known and not t.number)
+        # Words the documents never use, in either language: an English word their English says ("mainly" in "which
+        # industries does it mainly develop") is how the documents put things too, not a thing they leave out.
+        says_en = self.analyser.vocabulary.says_in_english
+        unknown = sum(
+            t.weight for t in topics if not t.known and not t.number and not (t.label.isascii() and says_en(t.label))
+        )
         asked_weight = sum(t.weight for t in asked)
         enough = not asked_weight or said / asked_weight >= self.config.support
         return enough and unknown / total < self.config.part_unknown
