@@ -244,3 +244,13 @@ def test_a_figure_need_not_say_the_cbd_every_figure_is_of() -> None:
     text = "How many aviation companies are already based in the CBD?"
     asked = analysis(aviation, cbd, text=text, lang="en", asks_figure=True, measures=("家",))
     assert check(asked, _selection(count), SELECTOR) is None
+
+
+def test_within_the_cbd_says_where_a_figure_is_not_what_it_counts() -> None:
+    """ "2021年区内税收合计多少钱": 区内 (within the area) is the CBD every figure is of, not a thing the tax total must
+    name."""
+    tax = topic("税收", 2.0, kind="concept")
+    within = topic("区内", 2.0)
+    total = units_of([passage("2021 年，商务区域内税收总额为 346 亿元。", "t", section="规划 › 发展基础")], 20)
+    asked = analysis(tax, within, text="2021年区内税收合计多少钱", asks_figure=True, numbers=("2021",))
+    assert check(asked, _selection(total), SELECTOR) is None

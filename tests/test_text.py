@@ -173,6 +173,9 @@ def test_a_question_word_fused_with_its_noun_leaves_the_noun_a_topic() -> None:
     add_words(["哪些产业"])
     assert content_terms("重点搞哪些产业") == ["产业"]
     assert content_terms("什么样的企业") == ["企业"]
+    # how wide, what percent: question words however jieba cuts them
+    assert content_terms("比上年多了百分之几") == content_terms("比上年多了多少")
+    assert "有多广" not in content_terms("商务区占地有多广")
 
 
 def test_a_verbal_noun_used_as_a_verb_is_no_noun() -> None:
