@@ -113,3 +113,11 @@ def test_which_district_governments_is_not_a_zone_question() -> None:
     assert not zone.search("which district governments was the notice addressed to?")
     assert not zone.search("which district govts got the notice?")
     assert not zone.search("what national zone does the plan want to build for connected vehicles?")
+
+
+def test_in_what_areas_support_is_given_is_not_a_zone_question() -> None:
+    zone = dict(rules().asks_kind)["zone"]
+    assert not zone.search("in what areas does the plan promise policy support for recruited talent?")
+    assert not zone.search("in which areas will imported professionals get help?")
+    assert zone.search("in which area should we set up?") and zone.search("in which areas are hqs clustered?")
+    assert zone.search("which areas host ev makers?")
