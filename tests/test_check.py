@@ -254,3 +254,22 @@ def test_within_the_cbd_says_where_a_figure_is_not_what_it_counts() -> None:
     total = units_of([passage("2021 年，商务区域内税收总额为 346 亿元。", "t", section="规划 › 发展基础")], 20)
     asked = analysis(tax, within, text="2021年区内税收合计多少钱", asks_figure=True, numbers=("2021",))
     assert check(asked, _selection(total), SELECTOR) is None
+
+
+def test_an_amount_asked_in_a_unit_is_of_the_thing_named() -> None:
+    """ "这只基金的规模是多少亿元": 亿元 is how the figure is written; a GDP target in 亿元 is no fund's size. A
+    sum in 亿元 that names the fund answers."""
+    fund = topic("基金", 2.0, kind="concept")
+    unit = topic("亿元", 2.0, kind="concept")
+    gdp = units_of([passage("规模目标。到 2025 年，GDP 达到 5000 亿元。", "g", section="规划 › 规模目标")], 20)
+    asked = analysis(fund, unit, text="这只基金的规模是多少亿元", asks_figure=True, measures=("亿元",))
+    assert check(asked, _selection(gdp), SELECTOR).code is RefusalCode.FIGURE_MISSING
+    sized = units_of([passage("设立产业引导基金，规模 100 亿元。", "f", section="规划 › 举措")], 20)
+    assert check(asked, _selection(sized), SELECTOR) is None
+
+
+def test_how_many_in_a_unit_names_the_unit_as_its_measure() -> None:
+    from bot.qa.rules import rules
+
+    assert rules().measure.findall("这只基金的规模是多少亿元") == ["亿元"]
+    assert rules().measure.findall("面积多少平方公里，有几家企业") == ["平方公里", "家"]

@@ -90,10 +90,12 @@ def figure_gap(analysis: QueryAnalysis, chosen: list[Unit], selector: Selector) 
         # Everyday concepts (zone, target, headquarters) frame the question; the figure must be about the
         # named things (an industry, a zone, a measure, a place).
         topics = [t for t in part.topics if not rules.asking.fullmatch(t.text.lower())]
-        # A quantity of concepts only ("展览面积有没有定个目标": exhibitions, area, target) is of those concepts: an
-        # area that is the CBD's own is no exhibition area.
+        # A quantity of concepts only ("展览面积有没有定个目标": exhibitions, area, target), or an amount asked in a
+        # unit ("这只基金的规模是多少亿元"), is of those concepts: an area that is the CBD's own is no
+        # exhibition area, a GDP target in 亿元 no fund's size.
         named = selector.analyser.specific(topics)
-        specific = [t for t in named if t.kind != "concept"] or (named if quantities else [])
+        amount = any(m in rules.measure_units for m in part.measures)
+        specific = [t for t in named if t.kind != "concept"] or (named if quantities or amount else [])
         # What the asker says of themselves ("We provide aviation services.") is not what the figure counts.
         specific = [t for t in specific if not t.text or t.text.lower() in asking.lower()] or specific
         # A section's name ("already": 发展基础) says where a figure sits and a measure word (家) how it counts (both

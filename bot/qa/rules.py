@@ -54,7 +54,8 @@ class Rules:
     kind_referents: dict[str, tuple[str, ...]]  # kind asked for → glossary kinds that answer it, best first
     kind_words: frozenset[str]  # generic nouns a zone or place question asks with (片区)
     measure_words: str
-    measure: re.Pattern[str]  # 几家 / 多少场: group 1 is the measure word
+    measure_units: frozenset[str]  # units a figure is written in (亿元, 平方公里)
+    measure: re.Pattern[str]  # 几家 / 多少场 / 多少亿元: group 1 is the measure word or unit
     measure_noun: re.Pattern[str]  # 场次 / 家数: a count named by its measure word (group 1)
     counted_en: tuple[tuple[str, re.Pattern[str]], ...]  # (measure word, "how many <noun>" pattern)
     asked_thing_en: re.Pattern[str]  # the noun phrase an English question asks for: group `thing`
@@ -123,6 +124,7 @@ def _need(data: dict[str, Any], key: str, where: str = "") -> Any:
 def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
     """Rules from the parsed YAML files; a ConfigError names the first key that is missing or wrong."""
     measure_words = str(_need(data, "measure_words"))
+    units = "|".join(re.escape(u) for u in sorted(str(_need(data, "measure_units")).split(), key=len, reverse=True))
     if not re.fullmatch(r"[\u3400-\u9fff]+", measure_words):
         raise ConfigError(f"{RULES_FILE.name}: measure_words must be Chinese characters only.")
     counted = _need(data, "counted_en")
@@ -155,7 +157,8 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
         kind_referents={str(k): tuple(v) for k, v in _need(data, "kind_referents").items()},
         kind_words=_words(_need(data, "kind_words"), "kind_words"),
         measure_words=measure_words,
-        measure=re.compile(rf"(?:(?<!哪)几|多少)([{measure_words}])"),
+        measure_units=frozenset(str(data["measure_units"]).split()),
+        measure=re.compile(rf"(?:(?<!哪)几|多少)\s*({units}|[{measure_words}])"),
         measure_noun=re.compile(rf"([{measure_words}])[次数]"),
         counted_en=tuple(
             (str(m), re.compile(rf"\bhow many\b(?:\s+[\w-]+){{0,3}}?\s+(?:{nouns})\b", re.IGNORECASE))
