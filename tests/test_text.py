@@ -152,6 +152,13 @@ def test_years_in_chinese_numerals_and_chat_shorthand_are_read_as_written_out() 
     assert normalize_query("商务区 r 是啥") == "商务区 r 是啥"  # Chinese text keeps its Latin letters
 
 
+def test_a_part_asking_for_a_figure_in_everyday_words_is_a_part() -> None:
+    assert split_parts("Is there a fund for the exhibition economy, and how much could we get per show?") == [
+        "Is there a fund for the exhibition economy",
+        "and how much could we get per show",
+    ]
+
+
 def test_a_chat_message_with_spaces_for_commas_splits_before_each_clause_that_asks() -> None:
     assert split_parts("商务区要设的产业基金叫啥 规模多大") == ["商务区要设的产业基金叫啥", "规模多大"]
     assert split_parts("北虹桥片区主打啥 靠啥载体 重点搞哪些产业") == [
