@@ -440,3 +440,16 @@ def test_an_english_word_the_documents_english_uses_is_not_one_they_leave_out() 
         then = PartAnalysis(f"and which industries does it {word} develop", (topic(word, 0.8, known=False),))
         a = analysis(east, *then.topics, lang="en", parts=(first, then))
         assert answerer.compose(a, [zone], _selection(zone), None).parts[1].status == status, word
+
+
+def test_a_part_borrowing_its_subject_borrows_the_thing_named_not_the_cbd() -> None:
+    """ "商务区现在有综保区吗 啥时候能建成": the second part is about the bonded zone, not the CBD every passage
+    is about."""
+    cbd = topic("商务区", 1.0, kind="area")
+    bonded = topic("综合保税区", 3.0, kind="measure")
+    first = PartAnalysis("商务区现在有综保区吗", (cbd, bonded))
+    when = PartAnalysis("啥时候能建成", ())
+    a = analysis(cbd, bonded, parts=(first, when))
+    assert _answerer().earlier_things(a, when) == [bonded]
+    only = PartAnalysis("商务区有多大", (cbd,))
+    assert _answerer().earlier_things(analysis(cbd, parts=(only, when)), when) == [cbd]

@@ -167,6 +167,13 @@ def test_a_chat_message_with_spaces_for_commas_splits_before_each_clause_that_as
         "重点搞哪些产业",
     ]
     assert split_parts("北虹桥 重点搞哪些产业") == []  # a fragment that asks nothing goes with the clause after it
+    # a clause may open with its question word (哪天发的) or ask with 能不能 / 干嘛
+    assert split_parts("这个规划是哪个单位发的 文号多少 哪天发的") == ["这个规划是哪个单位发的", "文号多少", "哪天发的"]
+    assert split_parts("商务区现在有综保区吗 啥时候能建成 保税维修业务能不能做") == [
+        "商务区现在有综保区吗",
+        "啥时候能建成",
+        "保税维修业务能不能做",
+    ]
     assert split_parts("west hongqiao what is it known for and how big is it") == [
         "west hongqiao what is it known for",
         "how big is it",

@@ -239,6 +239,9 @@ class Analyser:
                 continue
             if len(_QUOTE.findall(text[: first.start])) % 2:
                 continue
+            # the documents name the two together ("美妆及日用品": one catalogue item)
+            if any(self._paired(a, b) for a in {first.text, first.term.zh} for b in {second.text, second.term.zh}):
+                continue
             # classes asked for ("which districts and towns"): one list asked, of members of both
             frame = r.followup.frame_words
             if any(m.text.lower() in frame or m.term.zh in frame for m in (first, second)):
@@ -254,6 +257,13 @@ class Analyser:
             other = (text[start : first.start] + text[second.start : end]).strip()
             return [*self.coordinated(one), *self.coordinated(other)]
         return [text]
+
+    def _paired(self, first: str, second: str) -> bool:
+        """The documents write the two names joined as one item (美妆及日用品), either way round; a list (研发设计软件、
+        生产控制软件) names items apart."""
+        join = r"\s*(?:和|及|与)\s*"
+        a, b = re.escape(first), re.escape(second)
+        return bool(re.search(f"{a}{join}{b}|{b}{join}{a}", self.vocabulary.text))
 
     def matches(self, text: str) -> list[Match]:
         return self.glossary.match_chinese(text) + self.glossary.match_english(text)

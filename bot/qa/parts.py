@@ -271,10 +271,14 @@ class PartAnswerer:
         return things
 
     def earlier_things(self, analysis: QueryAnalysis, part: PartAnalysis) -> list[Topic]:
-        """The things the parts before this one name (none for the whole question or its first part); for a part that
-        names nothing that weighs, their specific words when they name no glossary thing."""
+        """The things the parts before this one name (none for the whole question or its first part), the CBD only
+        when they name nothing else; for a part that names nothing that weighs, their specific words when they name no
+        glossary thing."""
         before = analysis.parts[: analysis.parts.index(part)] if part in analysis.parts else ()
         things = [t for p in before for t in self.things(p.topics)]
+        # not the CBD (rules.yaml whole_area) when they name something else: every passage is about it ("商务区现在有
+        # 综保区吗 啥时候能建成": the bonded zone)
+        things = [t for t in things if t.label not in self.analyser.rules.whole_area] or things
         # The measure word of "how many" (具体新增了多少家: 家) says how the part counts, not what.
         if things or self.analyser.weighty([t for t in part.topics if t.label not in part.measures]):
             return things
