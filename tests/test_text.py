@@ -31,6 +31,8 @@ def test_a_relayed_enquiry_is_read_without_its_frame() -> None:
     )  # a question word: no frame
     assert normalize_query("客户问题有哪些？") == "客户问题有哪些？"  # not a frame: no colon after the verb
     assert normalize_query("企业问：") == "企业问:"  # nothing after the frame: the words are the question
+    # relayed on someone's behalf, with a space for a comma
+    assert normalize_query("帮企业问一下 这个规划是哪个单位发的") == "这个规划是哪个单位发的"
 
 
 def test_a_span_of_years_is_not_a_year() -> None:
@@ -153,6 +155,7 @@ def test_years_in_chinese_numerals_and_chat_shorthand_are_read_as_written_out() 
 
 
 def test_a_part_asking_for_a_figure_in_everyday_words_is_a_part() -> None:
+    assert split_parts("这个规划是哪个单位发的 文号多少 哪天发的")[-1] == "哪天发的"  # or a date
     assert split_parts("Is there a fund for the exhibition economy, and how much could we get per show?") == [
         "Is there a fund for the exhibition economy",
         "and how much could we get per show",

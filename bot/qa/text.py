@@ -215,8 +215,13 @@ def split_parts(question: str) -> list[str]:
     if pending:  # a closing remark that asks nothing ("…? we're working out a budget") goes with the last part
         sep = "，" if is_chinese(pending) else ", "
         parts = [*parts[:-1], f"{parts[-1]}{sep}{pending}"] if parts else [pending]
-    # a part asking for a figure asks something even in everyday words only ("and how much could we get per show")
-    parts = [p for p in parts if len(p) >= 4 and (content_terms(p) or r.measure.search(p) or r.figure.search(p))]
+    # a part asking for a figure or a date asks something even in everyday words only ("and how much could we get per
+    # show", "哪天发的")
+    parts = [
+        p
+        for p in parts
+        if len(p) >= 4 and (content_terms(p) or r.measure.search(p) or r.figure.search(p) or r.date.search(p))
+    ]
     parts = parts[:MAX_PARTS]
     return parts if len(parts) > 1 else []
 
