@@ -97,3 +97,16 @@ def test_measure_words_must_be_chinese(raw) -> None:
     data["measure_words"] = "ab"
     with pytest.raises(ConfigError, match="measure_words"):
         parse_rules(data, raw[1])
+
+
+def test_an_english_question_about_rents_wages_or_fees_asks_for_a_figure_as_in_chinese() -> None:
+    from bot.qa.rules import rules
+
+    r = rules()
+    for asked in ("What are office rents like in South Hongqiao?", "typical salaries for engineers?", "any fees?"):
+        assert r.figure.search(asked), asked
+    assert r.figure.search("南虹桥的租金多少")
+    assert not r.figure.search("Which zone suits a law firm?")
+    # how quickly one can reach a place asks how long it takes
+    assert r.duration.search("how quickly can you reach the rest of the Yangtze Delta from there?")
+    assert not r.duration.search("how quickly is the sector supposed to grow?")
