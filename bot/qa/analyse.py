@@ -140,9 +140,11 @@ class Analyser:
         related = lang == "en"
         matches = tuple(self.matches(text))
         whole = self.part(text, related, matches)
-        pieces = [
-            (one, len(ones) > 1) for p in split_parts(text) or [text] for ones in [self.coordinated(p)] for one in ones
-        ]
+        # the parts asked, each of two things a part joins by "and" asked about alone (coordinated)
+        pieces: list[tuple[str, bool]] = []
+        for piece in split_parts(text) or [text]:
+            ones = self.coordinated(piece)
+            pieces += [(one, len(ones) > 1) for one in ones]
         pieces = pieces[:MAX_PARTS]
         parts = tuple(dataclasses.replace(self.part(p, related), joined=joined) for p, joined in pieces)
         parts = self._dated(parts) if len(parts) > 1 else ()

@@ -267,7 +267,7 @@ class PartAnswerer:
             t for t in things if not (t.label in rules.followup.frame_words and self.analyser.asked_for(t, part.text))
         ]
         if part.asks_kind:
-            things = [t for t in things if t.label not in self.analyser.rules.kind_words]
+            things = [t for t in things if t.label not in rules.kind_words]
         return things
 
     def earlier_things(self, analysis: QueryAnalysis, part: PartAnalysis) -> list[Topic]:
