@@ -235,6 +235,8 @@ class Analyser:
             second = next((m for m in things if m.start >= first.end), None)
             if second is None or first.term.zh == second.term.zh:
                 continue
+            if not r.joins.search(text[first.end : second.start]):  # first: the checks below cost more
+                continue
             # one subject under two names ("life sciences and pharma": pharma is a related term of life sciences), or
             # a name in quotes ("the 'life science and innovation' axis")
             if second.term.zh in first.term.related or first.term.zh in second.term.related:
@@ -247,8 +249,6 @@ class Analyser:
             # classes asked for ("which districts and towns"): one list asked, of members of both
             frame = r.followup.frame_words
             if any(m.text.lower() in frame or m.term.zh in frame for m in (first, second)):
-                continue
-            if not r.joins.search(text[first.end : second.start]):
                 continue
             if r.between.search(text[: first.start]) or r.relation.search(text[second.end :]):
                 return [text]
@@ -335,6 +335,11 @@ class Analyser:
         """A question word stands just before the topic in the text ("靠啥载体", "which platforms")."""
         low, word = text.lower(), (topic.text or topic.label).lower()
         return any(self.rules.asks_for_before.search(low[: m.start()]) for m in re.finditer(re.escape(word), low))
+
+    def asks_members(self, topic: Topic, text: str) -> bool:
+        """The topic is a class noun (载体, 平台: the follow-up rules' frame words) asked for through a question word
+        ("靠啥载体", "which platforms"): what the answer names members of, not a thing it must say."""
+        return topic.label in self.rules.followup.frame_words and self.asked_for(topic, text)
 
     def asked_names(self, topics: tuple[Topic, ...] | list[Topic]) -> list[Topic]:
         """The glossary names reached through a question word ("哪些产业", "which industries" for the nine

@@ -220,7 +220,7 @@ class PartAnswerer:
         # words) is what the answer names members of, not a word it must say.
         classes = self.analyser.rules.followup.frame_words
         listed = {h for h in self.analyser.list_heads(part.text, part.topics) if h.lower() in classes}
-        listed |= {t.label for t in topics if t.label in classes and self.analyser.asked_for(t, part.text)}
+        listed |= {t.label for t in topics if self.analyser.asks_members(t, part.text)}
         asked = [t for t in topics if t.known and t.label not in listed]
         # Said in the glossary's words or a related term ("focus on" 重点发展 is said by 重点布局).
         said = sum(t.weight for t in asked if any(_says(t, f"{u.leaf}\n{u.text}") for u in units))
@@ -238,8 +238,7 @@ class PartAnswerer:
         """The topics an answer must say: all but a name asked through a question word ("哪些产业" for the nine
         industries, "靠啥载体"), which the answer gives by naming its members."""
         asked = {id(t) for t in self.analyser.asked_names(topics)}
-        frame = self.analyser.rules.followup.frame_words
-        asked |= {id(t) for t in topics if t.label in frame and text and self.analyser.asked_for(t, text)}
+        asked |= {id(t) for t in topics if self.analyser.asks_members(t, text)}
         return tuple(t for t in topics if id(t) not in asked)
 
     def subjects(self, analysis: QueryAnalysis, part: PartAnalysis) -> list[Topic]:
@@ -260,14 +259,10 @@ class PartAnswerer:
         question, not the zone it asks for ("where is it located": 片区 is asked, the thing located is elsewhere in
         the question)."""
         things = self.things(part.topics)
-        # "靠啥载体" after "北虹桥片区主打啥": a class noun asked for (载体, 平台: the follow-up rules' frame words) is
-        # what the answer names members of; the part's subject is the earlier part's.
-        rules = self.analyser.rules
-        things = [
-            t for t in things if not (t.label in rules.followup.frame_words and self.analyser.asked_for(t, part.text))
-        ]
+        # "靠啥载体" after "北虹桥片区主打啥": the class noun asked for is no subject; the part's is the earlier part's.
+        things = [t for t in things if not self.analyser.asks_members(t, part.text)]
         if part.asks_kind:
-            things = [t for t in things if t.label not in rules.kind_words]
+            things = [t for t in things if t.label not in self.analyser.rules.kind_words]
         return things
 
     def earlier_things(self, analysis: QueryAnalysis, part: PartAnalysis) -> list[Topic]:

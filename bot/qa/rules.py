@@ -124,7 +124,7 @@ def _need(data: dict[str, Any], key: str, where: str = "") -> Any:
 def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
     """Rules from the parsed YAML files; a ConfigError names the first key that is missing or wrong."""
     measure_words = str(_need(data, "measure_words"))
-    units = "|".join(re.escape(u) for u in sorted(str(_need(data, "measure_units")).split(), key=len, reverse=True))
+    units = sorted(str(_need(data, "measure_units")).split(), key=len, reverse=True)  # longest first: 亿元 before 元
     if not re.fullmatch(r"[\u3400-\u9fff]+", measure_words):
         raise ConfigError(f"{RULES_FILE.name}: measure_words must be Chinese characters only.")
     counted = _need(data, "counted_en")
@@ -157,8 +157,8 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
         kind_referents={str(k): tuple(v) for k, v in _need(data, "kind_referents").items()},
         kind_words=_words(_need(data, "kind_words"), "kind_words"),
         measure_words=measure_words,
-        measure_units=frozenset(str(data["measure_units"]).split()),
-        measure=re.compile(rf"(?:(?<!哪)几|多少)\s*({units}|[{measure_words}])"),
+        measure_units=frozenset(units),
+        measure=re.compile(rf"(?:(?<!哪)几|多少)\s*({'|'.join(map(re.escape, units))}|[{measure_words}])"),
         measure_noun=re.compile(rf"([{measure_words}])[次数]"),
         counted_en=tuple(
             (str(m), re.compile(rf"\bhow many\b(?:\s+[\w-]+){{0,3}}?\s+(?:{nouns})\b", re.IGNORECASE))

@@ -73,7 +73,7 @@ _MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)")
 
 #: A year in Chinese numerals (二〇三五年, 二零二五年) and the digits it is written with.
 _ZH_YEAR = re.compile(r"[一二][〇零○][〇零○一二三四五六七八九]{2}(?=\s*年)")
-_ZH_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678 9".replace(" ", ""))
+_ZH_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
 
 
 def normalize_query(text: str) -> str:
