@@ -16,6 +16,7 @@ class RefusalCode(StrEnum):
     NO_EVIDENCE = "no_evidence"  # no retrieved sentence shares a topic word with the question
     UNKNOWN_NUMBER = "unknown_number"  # it names a number the documents never mention (a 2030 target)
     UNKNOWN_FIGURE_TOPIC = "unknown_figure_topic"  # a figure about something the documents never name
+    UNKNOWN_PERSON = "unknown_person"  # who holds a post the documents never name (管委会的主任是谁)
     UNKNOWN_TOPIC = "unknown_topic"  # several things the documents never name
     LOW_SUPPORT = "low_support"  # the evidence covers too little of the question
     NOTHING_SPECIFIC = "nothing_specific"  # nothing specific that the documents discuss is matched

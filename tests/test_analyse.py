@@ -4,6 +4,7 @@ from bot.qa.analyse import Analyser
 from bot.qa.config import EngineConfig
 from bot.qa.glossary import Glossary
 from bot.qa.vocabulary import Vocabulary
+from tests.stages import tiny_analyser
 
 
 def test_language_parts_and_cues(analyser: Analyser) -> None:
@@ -221,3 +222,13 @@ def test_two_things_joined_by_and_are_asked_about_one_at_a_time(analyser: Analys
     assert not analyser.analyse("做进口美妆和日用品批发的企业，算不算目录里重点关注的？").parts
     joined = analyser.analyse("飞机融资租赁和自由贸易账户，规划里怎么说？")
     assert len(joined.parts) == 2 and all(p.joined for p in joined.parts)
+
+
+def test_a_part_drops_what_the_asker_says_of_themselves_only_when_the_rest_holds_its_subject() -> None:
+    """ "We're a logistics company weighing Hongqiao. How large is the CBD": the part is the figure asked. "We make GNSS
+    receivers. Where do we fit in the catalogue?": the statement holds what the part is about, so it stays."""
+    a = tiny_analyser("商务区面积 151.4 平方公里。")
+    assert a._question_of("We're a logistics company weighing Hongqiao. How large is the CBD") == "How large is the CBD"
+    kept = "We make GNSS receivers. Where do we fit in the catalogue"
+    assert a._question_of(kept) == kept
+    assert a._question_of("Which zone suits us") == "Which zone suits us"

@@ -45,6 +45,16 @@ def test_one_unknown_noun_refuses_only_a_figure_question() -> None:
     assert check(a, _selection(NORTH), SELECTOR) is None
 
 
+def test_who_holds_a_post_the_documents_never_name_is_a_detail_they_leave_open() -> None:
+    """ "管委会现在的主任是谁？": one unknown noun (主任) is enough when the question asks who, as for a figure; without
+    asking who, one unknown noun refuses nothing."""
+    who = analysis(topic("北虹桥片区", 2.0), text="北虹桥片区的主任是谁？", asks_person=True, unknown_nouns=("主任",))
+    refusal = check(who, _selection(NORTH), SELECTOR)
+    assert refusal.code is RefusalCode.UNKNOWN_PERSON and "主任" in refusal.detail
+    assert check(replace(who, asks_person=False), _selection(NORTH), SELECTOR) is None
+    assert check(replace(who, unknown_nouns=()), _selection(NORTH), SELECTOR) is None
+
+
 def test_a_figure_must_count_in_the_measure_word_asked_and_meet_the_year() -> None:
     a = analysis(topic("总部", 2.0), asks_figure=True, measures=("家",))
     assert check(a, _selection(FIGURE), SELECTOR) is None

@@ -453,3 +453,15 @@ def test_a_part_borrowing_its_subject_borrows_the_thing_named_not_the_cbd() -> N
     assert _answerer().earlier_things(a, when) == [bonded]
     only = PartAnalysis("商务区有多大", (cbd,))
     assert _answerer().earlier_things(analysis(cbd, parts=(only, when)), when) == [cbd]
+
+
+def test_a_part_asking_only_for_a_name_is_weighed_on_that_name() -> None:
+    """ "Who issued the plan": the committee is reached through the question word; with nothing else asked, the part's
+    support is whether a sentence states the committee (not an empty share that no sentence can meet). Asked with
+    something else ("北虹桥 重点发展哪些产业"), the name asked is what the answer gives by naming members."""
+    committee = replace(topic("管理委员会", 2.0, kind="org"), text="who issued")
+    north = topic("北虹桥片区", 2.0, kind="zone")
+    answerer = _answerer()
+    assert answerer._said_of((committee,)) == ()
+    assert answerer._weighed((committee,)) == (committee,)
+    assert answerer._weighed((committee, north)) == (north,)

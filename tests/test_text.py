@@ -1,6 +1,17 @@
 """Text utilities: Chinese-aware tokens, question parts, numbers and figures, normalisation."""
 
-from bot.qa.text import asking_text, content_terms, figures, is_chinese, normalize_query, premises, split_parts, tokens
+from bot.qa.text import (
+    about_asker,
+    asking_text,
+    content_terms,
+    figures,
+    is_chinese,
+    normalize_query,
+    premises,
+    split_parts,
+    tokens,
+    without_asker,
+)
 
 
 def test_tokens_mix_words_and_inner_bigrams() -> None:
@@ -59,10 +70,15 @@ def test_question_parts() -> None:
         "anything on FT accounts",
         "what do firms need to qualify",
     ]
-    # a closing remark that asks nothing goes with the part before it, not a part of its own
+    # a closing remark that asks nothing goes with the part before it, not a part of its own; one about the asker
+    # is no part of any part
+    assert split_parts("Which zone suits us? What's its size target? by the end of 2025") == [
+        "Which zone suits us",
+        "What's its size target, by the end of 2025",
+    ]
     assert split_parts("Which zone suits us? What's its size target? we're working out a budget") == [
         "Which zone suits us",
-        "What's its size target, we're working out a budget",
+        "What's its size target",
     ]
     assert "概括" not in content_terms("到2035年要达到什么远景？简单概括一下。")
 
@@ -203,3 +219,36 @@ def test_a_verbal_noun_used_as_a_verb_is_no_noun() -> None:
     assert "设置" not in found and "尝试" not in found
     assert {"突破", "保税", "制度"} <= found
     assert {"写字楼", "租金"} <= nouns("写字楼租金多少？")
+
+
+def test_what_a_question_says_of_the_asker_is_no_part_of_it() -> None:
+    """A closing remark about the asker ("我这边要核对一下分发名单", "I need both for a board memo") is dropped from the
+    last part; a sentence that asks all the same ("我想了解一下…", "we'd like to know if …") is no such remark."""
+    assert split_parts("通知主送给哪几个区政府？另外抄送了哪些单位？我这边要核对一下分发名单。") == [
+        "通知主送给哪几个区政府",
+        "抄送了哪些单位",
+    ]
+    assert split_parts("Who issued the plan, and on what date was it released? I need both for a board memo.") == [
+        "Who issued the plan",
+        "and on what date was it released",
+    ]
+    kept = ["北虹桥有哪些产业", "南虹桥呢，by the way, 年底前"]  # a remark not about the asker stays
+    assert split_parts("北虹桥有哪些产业？南虹桥呢？by the way, 年底前") == kept
+    assert about_asker("We are a UK law firm thinking about a Shanghai presence.")
+    assert not about_asker("We'd like to know if the plan covers law firms.")
+    assert not about_asker("我想了解一下北虹桥的定位")
+    assert not about_asker("Which zone suits us?")
+    assert without_asker("We're a logistics company weighing Hongqiao. How large is the CBD") == "How large is the CBD"
+    assert without_asker("We're a logistics company.") == "We're a logistics company."  # nothing else is left
+
+
+def test_a_relayed_question_and_filler_adverbs_are_read_without_them() -> None:
+    assert normalize_query("同事问离岸贸易这块 重点发展哪些业务") == "离岸贸易这块 重点发展哪些业务"
+    assert normalize_query("客户问题是什么") == "客户问题是什么"  # 问题 is a word of the question
+    assert normalize_query("Who actually issued the plan, really?") == "Who issued the plan, ?"
+
+
+def test_words_naming_the_form_of_the_answer_are_no_topic() -> None:
+    """ "同比增长幅度为多少", "哪些业务类型": the figure is the growth, the list the business lines."""
+    assert "幅度" not in content_terms("同比增长幅度为多少")
+    assert "类型" not in content_terms("重点发展哪些业务类型")

@@ -28,6 +28,7 @@ from bot.qa.text import (
     nouns,
     numbers,
     split_parts,
+    without_asker,
     words_zh,
 )
 from bot.qa.typos import Homophones, Misspellings
@@ -88,6 +89,7 @@ class QueryAnalysis:
     parts: tuple[PartAnalysis, ...] = ()  # the parts of a multi-part question (empty for one part)
     matches: tuple[Match, ...] = field(default=(), compare=False)
     asks_date: bool = False
+    asks_person: bool = False  # it asks who (rules.yaml person)
     asks_list: bool = False
     list_heads: frozenset[str] = frozenset()  # the topics (labels) naming what a list question lists
     missing_numbers: tuple[str, ...] = ()  # numbers named that appear nowhere in the documents
@@ -143,6 +145,7 @@ class Analyser:
         # the parts asked, each of two things a part joins by "and" asked about alone (coordinated)
         pieces: list[tuple[str, bool]] = []
         for piece in split_parts(text) or [text]:
+            piece = self._question_of(piece)
             ones = self.coordinated(piece)
             pieces += [(one, len(ones) > 1) for one in ones]
         pieces = pieces[:MAX_PARTS]
@@ -158,6 +161,7 @@ class Analyser:
             parts=parts,
             matches=matches,
             asks_date=bool(self.rules.date.search(text)),
+            asks_person=bool(self.rules.person.search(text)),
             asks_list=bool(self.rules.list.search(text)),
             list_heads=self.list_heads(text, topics),
             missing_numbers=tuple(n for n in numbers(text) if n not in self.vocabulary.numbers and len(n) >= 2),
@@ -166,6 +170,19 @@ class Analyser:
             and bool(self.rules.present.search(question))
             and len(split_parts(self.normalize(question))) <= 1,
         )
+
+    def _question_of(self, piece: str) -> str:
+        """A part without what it says of the asker ("We're a regional logistics company weighing Hongqiao against ….
+        How large is the CBD": the question is the second sentence), when what is left names a thing or asks for a
+        figure; otherwise the statement holds the part's subject ("We make GNSS receivers. Where do we fit?")."""
+        bare = without_asker(piece)
+        if bare == piece:
+            return piece
+        # a thing of its own: not an everyday word, a concept that frames the question (zone, target), a document or
+        # the CBD, which "Which zone should we look at" and "Is that something the catalogue targets" name too
+        framing = ("", "general", "document", "concept", "section")
+        named = [m for m in self.matches(bare) if m.term.kind not in framing and m.term.zh not in self.rules.whole_area]
+        return bare if named or self.rules.figure.search(bare) else piece
 
     def _dated(self, parts: tuple[PartAnalysis, ...]) -> tuple[PartAnalysis, ...]:
         """A figure part that names no year of its own is of the year the part before it names when that part
@@ -200,6 +217,7 @@ class Analyser:
             parts=(),
             matches=(),
             asks_date=bool(self.rules.date.search(part.text)),
+            asks_person=bool(self.rules.person.search(part.text)),
             asks_list=bool(self.rules.list.search(part.text)),
             list_heads=self.list_heads(part.text, part.topics),
             missing_numbers=tuple(n for n in analysis.missing_numbers if n in part.numbers),
@@ -436,7 +454,9 @@ class Analyser:
         if not unknown:
             return ()
         named = nouns(text)
-        chinese = [w for w in unknown if not w.isascii() and w in named]
+        # a post asked who holds ("主任是谁", which jieba may not tag as a noun) is a thing named too
+        posts = {w for w in unknown if re.search(rf"{re.escape(w)}(?:是谁|是哪位)|谁是{re.escape(w)}", text)}
+        chinese = [w for w in unknown if not w.isascii() and (w in named or w in posts)]
         things = (self.rules.asked_thing_en, self.rules.asked_which_en)
         asked = {w.lower() for p in things for m in p.finditer(text) for w in re.findall(r"[A-Za-z]+", m["thing"])}
         english = [w for w in unknown if w.isascii() and w in asked and not self.vocabulary.says_in_english(w)]

@@ -39,6 +39,16 @@ def unknown_figure_topic(analysis: QueryAnalysis, selection: Selection, selector
     return None
 
 
+def unknown_person(analysis: QueryAnalysis, selection: Selection, selector: Selector) -> Refusal | None:
+    """ "管委会现在的主任是谁？": who holds a post the documents never name is a detail of its subject they leave
+    open, as a figure of something they never name is."""
+    unknown = analysis.unknown_nouns
+    if analysis.asks_person and len(unknown) >= selector.config.unknown_quantity:
+        detail = f"asks who holds {_names(unknown)}, which the documents never mention"
+        return Refusal(RefusalCode.UNKNOWN_PERSON, detail)
+    return None
+
+
 def unknown_topic(analysis: QueryAnalysis, selection: Selection, selector: Selector) -> Refusal | None:
     if len(analysis.unknown_nouns) >= selector.config.unknown_terms:
         return Refusal(RefusalCode.UNKNOWN_TOPIC, f"the documents never mention {_names(analysis.unknown_nouns)}")
@@ -149,6 +159,7 @@ CHECKS: tuple[Check, ...] = (
     no_evidence,
     unknown_number,
     unknown_figure_topic,
+    unknown_person,
     *COVERAGE,
     figure_missing,
     kind_missing,
@@ -156,7 +167,14 @@ CHECKS: tuple[Check, ...] = (
     conditions_missing,
 )
 #: The same order with the decision model where the three coverage rules stood.
-MODEL_CHECKS: tuple[Check, ...] = (no_evidence, unknown_number, unknown_figure_topic, not_covered, *CHECKS[6:])
+MODEL_CHECKS: tuple[Check, ...] = (
+    no_evidence,
+    unknown_number,
+    unknown_figure_topic,
+    unknown_person,
+    not_covered,
+    *CHECKS[7:],
+)
 
 
 def checks(selector: Selector) -> tuple[Check, ...]:

@@ -131,6 +131,8 @@ def date_event_en(analysis: QueryAnalysis, selector: Selector) -> list[str]:
     low = analyser.rules.date.sub(" ", analysis.text.lower())
     named = {w for t in analysis.topics if t.known for w in re.findall(r"[a-z]+", t.text.lower())}
     words = [w for w in content_terms(low) if w.isalpha() and w not in named]
+    # an adverb of manner ("officially released") says how the event happened, not which event it is
+    words = [w for w in words if not (w.endswith("ly") and len(w) > 4)]
     return [w for w in dict.fromkeys(words) if not analyser.vocabulary.says_in_english(w)]
 
 

@@ -30,6 +30,7 @@ DETAIL = frozenset(
     {
         RefusalCode.UNKNOWN_NUMBER,
         RefusalCode.UNKNOWN_FIGURE_TOPIC,
+        RefusalCode.UNKNOWN_PERSON,
         RefusalCode.FIGURE_MISSING,
         RefusalCode.KIND_MISSING,
         RefusalCode.DATE_MISSING,
@@ -166,7 +167,7 @@ class PartAnswerer:
                 return False
             # (a zone or place asked for is checked as a kind, below: its word stays one the units must say)
             asked_text = "" if search.whole.asks_kind else search.text
-            share = self.selector.support(self._said_of(search.topics, asked_text), units, search.list_heads)
+            share = self.selector.support(self._weighed(search.topics, asked_text), units, search.list_heads)
             return check(search, Selection(units, units, share), self.selector) is None
 
         # A part that asks for a list by the name of a heading the items sit under ("“三轴”分别叫什么") is answered by
@@ -183,7 +184,7 @@ class PartAnswerer:
         own = self.selector.select(search, ranked)
         asked_text = "" if search.whole.asks_kind else search.text
         own = replace(
-            own, support=self.selector.support(self._said_of(search.topics, asked_text), own.chosen, search.list_heads)
+            own, support=self.selector.support(self._weighed(search.topics, asked_text), own.chosen, search.list_heads)
         )
         why = check(search, own, self.selector)
         units = self._about(about, own.chosen, kind, passage=not (borrowed or alone), related=not alone)
@@ -240,6 +241,12 @@ class PartAnswerer:
         asked = {id(t) for t in self.analyser.asked_names(topics)}
         asked |= {id(t) for t in topics if self.analyser.asks_members(t, text)}
         return tuple(t for t in topics if id(t) not in asked)
+
+    def _weighed(self, topics: tuple[Topic, ...], text: str = "") -> tuple[Topic, ...]:
+        """The topics a part's support is weighed on: those an answer must say, or, when the part asks for nothing
+        but a name through a question word ("Who issued the plan": the issuing committee), that name, which the
+        answer then states."""
+        return self._said_of(topics, text) or topics
 
     def subjects(self, analysis: QueryAnalysis, part: PartAnalysis) -> list[Topic]:
         """What a part is about: the things it names; when it names none ("啥时候落地？" after a question about

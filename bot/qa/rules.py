@@ -41,6 +41,7 @@ class Rules:
     figure: re.Pattern[str]
     asking: re.Pattern[str]
     date: re.Pattern[str]
+    person: re.Pattern[str]  # the question asks who
     present: re.Pattern[str]
     present_sections: frozenset[str]  # headings of the sections that state the present (the state of play)
     formulae: frozenset[str]  # closing formulae of official documents (特此通知): never quoted on their own
@@ -78,6 +79,8 @@ class Rules:
     question_cue: re.Pattern[str]
     short_year: re.Pattern[str]
     relay: re.Pattern[str]  # the opening of a relayed enquiry ("有客户问："): who asks, not what
+    asker: re.Pattern[str]  # the opening of a statement about the asker ("We're a …", "我这边要…")
+    asker_asks: re.Pattern[str]  # …which asks all the same ("我想了解一下…", "we'd like to know if …")
     chat_en: tuple[tuple[re.Pattern[str], str], ...]  # English chat shorthand ("r", "abt") and the words it stands for
     followup: FollowupRules
     zh_stop: frozenset[str]
@@ -109,7 +112,7 @@ def _words(value: object, where: str) -> frozenset[str]:
 
 def _shorthand(value: object) -> tuple[tuple[re.Pattern[str], str], ...]:
     """Each shorthand as a pattern matching it standing alone: not inside a word, a name or a short form ("R&D")."""
-    if not isinstance(value, dict) or not all(isinstance(v, str) and v for v in value.values()):
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
         raise ConfigError(f"{RULES_FILE.name}: chat_en must map each shorthand to the words it stands for.")
     edge = r"[\w&/.'’-]"
     return tuple((re.compile(rf"(?<!{edge}){re.escape(str(k))}(?!{edge})", re.IGNORECASE), v) for k, v in value.items())
@@ -144,6 +147,7 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
         figure=_compile(_need(data, "figure"), "figure"),
         asking=_compile(_need(data, "asking"), "asking"),
         date=_compile(_need(data, "date"), "date"),
+        person=_compile(_need(data, "person"), "person"),
         present=_compile(_need(data, "present"), "present"),
         present_sections=_words(_need(data, "present_sections"), "present_sections"),
         whole_area=_words(_need(data, "whole_area"), "whole_area"),
@@ -188,6 +192,8 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
         question_cue=_compile(_need(data, "question_cue"), "question_cue"),
         short_year=re.compile(rf"(?<![\d.{not_after}])([0-4]\d)\s*年(?![{not_before}])"),
         relay=_compile(_need(data, "relay"), "relay"),
+        asker=_compile(_need(_need(data, "asker"), "opens", "asker."), "asker.opens"),
+        asker_asks=_compile(_need(data["asker"], "asks", "asker."), "asker.asks"),
         chat_en=_shorthand(_need(data, "chat_en")),
         followup=FollowupRules(
             filler=_compile(_need(f, "filler", "followup."), "followup.filler"),

@@ -79,7 +79,8 @@ _ZH_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789
 def normalize_query(text: str) -> str:
     """NFKC (full-width letters and digits to ASCII), spaces collapsed, years in Chinese numerals in digits
     (二〇三五年 → 2035年) and short years spelt out where a year is meant (`到25年` → `到2025年`, but not `成立10年了`),
-    English chat shorthand read as the words it stands for ("whats" → "what is"), and a relayed enquiry's opening
+    English chat shorthand read as the words it stands for ("whats" → "what is", "actually" → nothing), and a relayed
+    enquiry's opening
     frame ("有客户问：") dropped."""
     text = unicodedata.normalize("NFKC", text)
     text = _MD_LINK.sub(r"\1", text)  # [text](url) and ![alt](url): keep the words, drop the address
@@ -212,7 +213,9 @@ def split_parts(question: str) -> list[str]:
             pending = ""
         else:
             pending = joined
-    if pending:  # a closing remark that asks nothing ("…? we're working out a budget") goes with the last part
+    if pending and parts and about_asker(pending):  # "…？我这边要核对一下分发名单": who asks and why, not what
+        pending = ""
+    if pending:  # a closing remark that asks nothing ("…? by the end of this year") goes with the last part
         sep = "，" if is_chinese(pending) else ", "
         parts = [*parts[:-1], f"{parts[-1]}{sep}{pending}"] if parts else [pending]
     # a part asking for a figure or a date asks something even in everyday words only ("and how much could we get per
@@ -224,6 +227,21 @@ def split_parts(question: str) -> list[str]:
     ]
     parts = parts[:MAX_PARTS]
     return parts if len(parts) > 1 else []
+
+
+def about_asker(text: str) -> bool:
+    """The text is a statement about the asker that asks nothing ("We are a UK law firm thinking about …", "I need both
+    for a board memo", "我这边要核对一下分发名单"; not "我想了解一下…", "we'd like to know if …")."""
+    r = rules()
+    low = text.strip().lower()
+    return bool(r.asker.match(low)) and not r.asker_asks.search(low)
+
+
+def without_asker(part: str) -> str:
+    """A part without the sentences in it that are statements about the asker, unless nothing else is left."""
+    sentences = [m.group(0) for m in _SENTENCE.finditer(part)]
+    kept = [s for s in sentences if not about_asker(s)]
+    return "".join(kept).strip() if kept and len(kept) < len(sentences) else part
 
 
 #: A sentence, or a label ending in a colon ("Airline HQ relocation question: how many …": the label asks nothing).
