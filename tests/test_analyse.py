@@ -31,7 +31,9 @@ def test_a_glossary_phrase_is_one_topic_with_the_documents_words(analyser: Analy
     assert "汽车新势力" in nev.alternatives and nev.known and nev.related  # English questions bring related terms
     assert dict(a.whole.expansion)["汽车新势力"] == 1.0
     zh = analyser.analyse("北虹桥片区重点发展哪些产业？")
-    assert all(not t.related for t in zh.topics)  # Chinese questions use the documents' words as they are
+    # Chinese questions use the documents' words as they are; only an everyday word (重点发展) brings its relations
+    assert all(not t.related for t in zh.topics if not t.general)
+    assert any(t.related for t in zh.topics if t.general)
 
 
 def test_a_related_term_stands_for_a_topic_only_when_about_as_specific(analyser: Analyser) -> None:
@@ -232,3 +234,42 @@ def test_a_part_drops_what_the_asker_says_of_themselves_only_when_the_rest_holds
     kept = "We make GNSS receivers. Where do we fit in the catalogue"
     assert a._question_of(kept) == kept
     assert a._question_of("Which zone suits us") == "Which zone suits us"
+
+
+def test_an_everyday_chinese_word_is_said_by_its_glossary_relations_either_way() -> None:
+    """ "北虹桥重点布局哪些行业" is answered by "…重点发展…": 重点发展 lists 重点布局 as related, so each says the
+    other; a word with no relation is said only by itself."""
+    from bot.qa.glossary import Term
+
+    glossary = Glossary(
+        terms=[
+            Term("重点发展", "prioritise", "general", related=("重点布局",)),
+            Term("重点布局", "focus", "general"),
+            Term("依托", "rely on", "general"),
+        ]
+    )
+    analyser = Analyser(
+        glossary, Vocabulary.of(["北虹桥片区重点发展汽车。", "西虹桥重点布局会展，依托会展中心。"]), EngineConfig()
+    )
+    by = {t.label: t for t in analyser.part("重点布局哪些行业", False).topics}
+    assert by["重点布局"].related_in("北虹桥片区重点发展汽车")
+    assert analyser.part("重点发展哪些行业", False).topics[0].related_in("重点布局会展")
+    assert not {t.label: t for t in analyser.part("依托哪些平台", False).topics}["依托"].related
+
+
+def test_a_modal_fused_with_a_verb_is_how_a_question_asks() -> None:
+    """ "要建啥示范区": jieba reads 要建 as one word the documents never use; it asks, it names nothing."""
+    analyser = tiny_analyser("建设国家软件定义汽车创新示范区。")
+    labels = [t.label for t in analyser.part("要建啥示范区", False).topics]
+    assert "要建" not in labels and "示范区" in labels
+
+
+def test_a_part_that_leans_on_the_part_before_asks_what_it_asks() -> None:
+    """ "商品销售额 25年目标多少 35年呢": the second part asks for the 2035 figure; "…, and what's that zone focused on"
+    asks its own question."""
+    analyser = tiny_analyser("到 2025 年，商品销售额超过 5000 亿元。", "到 2035 年，全面形成产业生态。")
+    a = analyser.analyse("商品销售额 25年目标多少 35年呢")
+    assert [p.text for p in a.parts] == ["商品销售额，2025年目标多少", "2035年呢"]
+    assert a.parts[1].asks_figure and "2035" in a.parts[1].numbers
+    b = analyser.analyse("What are office rents like in the south zone, and what's that zone focused on?")
+    assert b.parts[0].asks_figure and not b.parts[1].asks_figure

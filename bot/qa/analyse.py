@@ -116,6 +116,9 @@ class QueryAnalysis:
         return tuple(p for p in self.parts if p.topics) or (self.whole,)
 
 
+#: Modal verbs that jieba fuses with the one-character verb after them (要建, 想做, 能办).
+_MODALS = frozenset("要想能会可将该")
+
 #: Quotation marks, straight or curly (a name in quotes is one name: "life science and innovation").
 _QUOTE = re.compile(r"[\"“”「」『』]|(?<![A-Za-z])['‘’]|['‘’](?![A-Za-z])")
 
@@ -150,7 +153,7 @@ class Analyser:
             pieces += [(one, len(ones) > 1) for one in ones]
         pieces = pieces[:MAX_PARTS]
         parts = tuple(dataclasses.replace(self.part(p, related), joined=joined) for p, joined in pieces)
-        parts = self._dated(parts) if len(parts) > 1 else ()
+        parts = self._dated(self._elliptical(parts)) if len(parts) > 1 else ()
         topics = whole.topics
         return QueryAnalysis(
             question=question,
@@ -183,6 +186,27 @@ class Analyser:
         framing = ("", "general", "document", "concept", "section")
         named = [m for m in self.matches(bare) if m.term.kind not in framing and m.term.zh not in self.rules.whole_area]
         return bare if named or self.rules.figure.search(bare) else piece
+
+    def _elliptical(self, parts: tuple[PartAnalysis, ...]) -> tuple[PartAnalysis, ...]:
+        """A part that asks only by leaning on the one before it ("商品销售额 25年目标多少 35年呢", "…, and what about
+        2035?") asks what that part asks: a figure in its measure, a zone."""
+        f = self.rules.followup
+        out: list[PartAnalysis] = []
+        for part in parts:
+            before = out[-1] if out else None
+            low = part.text.lower()
+            own_question = f.question_words.search(low) or any(
+                f.question_words.match(w) for w in re.findall(r"[a-z]+", low)
+            )
+            if before is not None and f.cue.search(low) and not own_question:
+                part = dataclasses.replace(
+                    part,
+                    asks_figure=part.asks_figure or before.asks_figure,
+                    measures=part.measures or before.measures,
+                    asks_kind=part.asks_kind or before.asks_kind,
+                )
+            out.append(part)
+        return tuple(out)
 
     def _dated(self, parts: tuple[PartAnalysis, ...]) -> tuple[PartAnalysis, ...]:
         """A figure part that names no year of its own is of the year the part before it names when that part
@@ -417,6 +441,10 @@ class Analyser:
             # programme's broad field (贸易 for 全球贸易商计划) is said by half the documents.
             floor = c.related_idf * vocab.idf(m.term.zh)
             rel = tuple(w for x in ms for w in x.term.related if vocab.idf(w) >= floor) if related else ()
+            if general and not related:
+                # An everyday word of a Chinese question is said by its glossary relations either way (重点布局 and
+                # 重点发展: "北虹桥重点布局哪些行业" is answered by "北虹桥片区…重点发展…"): how the documents put it.
+                rel = self.glossary.relations(m.term.zh)
             topics.append(Topic(m.term.zh, alts, weight, m.text, rel, general=general, kind=m.term.kind))
         rest = "".join(" " if c_ else ch for ch, c_ in zip(text, covered, strict=True))
         # The words that ask for a date ("落款日期是哪天") are answered by the date a sentence gives, not said by it.
@@ -431,6 +459,8 @@ class Analyser:
                 continue
             known = vocab.knows(term)
             if self.rules.count_zh.match(term):  # 三个“突出”: how it counts, not what it asks
+                continue
+            if not known and len(term) == 2 and term[0] in _MODALS:  # 要建, 想做: a modal and a verb are how it asks
                 continue
             if (count := self.rules.measure_noun.fullmatch(term)) and self.rules.figure.search(text):
                 # 场次, 家数: the measure word a figure must count in, as in 多少场

@@ -135,6 +135,13 @@ class Glossary:
         self._families[key] = tuple(dict.fromkeys(w for w in words if w))
         return self._families[key]
 
+    def relations(self, zh: str) -> tuple[str, ...]:
+        """The terms a term lists as related and the terms that list it (重点发展 ↔ 重点布局), one level each way."""
+        term = self._by_zh.get(zh)
+        listed = term.related if term else ()
+        listing = tuple(t.zh for t in self.terms if zh in t.related)
+        return tuple(dict.fromkeys(w for w in (*listed, *listing) if w and w != zh))
+
     def members(self, zh: str) -> tuple[str, ...]:
         """The named members of a concept that groups them (五新: 数字新经济, 生命新科技, …): the related terms of a
         concept whose name counts its members (a numeral: 五新, 四高五新, 五型经济), except those that extend the name
