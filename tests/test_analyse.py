@@ -273,3 +273,23 @@ def test_a_part_that_leans_on_the_part_before_asks_what_it_asks() -> None:
     assert a.parts[1].asks_figure and "2035" in a.parts[1].numbers
     b = analyser.analyse("What are office rents like in the south zone, and what's that zone focused on?")
     assert b.parts[0].asks_figure and not b.parts[1].asks_figure
+
+
+def test_a_year_inside_a_glossary_phrase_is_still_a_year_asked_about() -> None:
+    """ "…by 2035?": the glossary reads "by 2035" as 目标 (target); the year is asked about all the same, unless the
+    term's own name holds it."""
+    from bot.qa.glossary import Term
+
+    glossary = Glossary(terms=[Term("目标", "target", "concept", aliases=("by 2035",)), Term("2022年文", "doc 2022")])
+    analyser = Analyser(glossary, Vocabulary.of(["到 2035 年的目标。", "2022年文。"]), EngineConfig())
+    labels = [t.label for t in analyser.analyse("What does the plan aim for by 2035?").topics]
+    assert "目标" in labels and "2035" in labels
+    assert "2022" not in [t.label for t in analyser.analyse("What is doc 2022 about?").topics]
+
+
+def test_a_hyphenated_word_asked_about_is_one_unknown_thing() -> None:
+    """ "What is the long-term objective …": long and term are one word the documents' English never uses, not two
+    things they never name (two would refuse the question)."""
+    analyser = Analyser(Glossary(), Vocabulary.of(["到 2035 年的目标。"], ["The objective for 2035."]), EngineConfig())
+    assert len(analyser.analyse("What is the long-term objective for 2035?").unknown_nouns) == 1
+    assert len(analyser.analyse("What is the long term objective for 2035?").unknown_nouns) == 2

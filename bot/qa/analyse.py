@@ -451,7 +451,15 @@ class Analyser:
         rest = self.rules.date.sub(lambda m: " " * len(m.group(0)), rest)
         for unit in self.rules.measure.findall(rest):
             topics.append(Topic(unit, (unit,), c.measure_weight * vocab.max_idf, unit))
-        for n in numbers(rest):
+        # A year inside an English glossary phrase ("by 2035", "2021 tax") is still a year asked about, unless the
+        # term's own name holds it (沪虹商管〔2022〕76号).
+        phrased = [
+            n
+            for (start, end), ms in spans.items()
+            for n in numbers(text[start:end])
+            if BARE_YEAR.fullmatch(n) and not any(n in x.term.zh for x in ms)
+        ]
+        for n in dict.fromkeys([*numbers(rest), *phrased]):
             topics.append(Topic(n, (n,), vocab.idf(n), n, known=n in vocab.numbers, number=True))
         named_nouns = nouns(text)
         for term in content_terms(rest):
@@ -488,6 +496,14 @@ class Analyser:
         posts = {w for w in unknown if re.search(rf"{re.escape(w)}(?:是谁|是哪位)|谁是{re.escape(w)}", text)}
         chinese = [w for w in unknown if not w.isascii() and (w in named or w in posts)]
         things = (self.rules.asked_thing_en, self.rules.asked_which_en)
-        asked = {w.lower() for p in things for m in p.finditer(text) for w in re.findall(r"[A-Za-z]+", m["thing"])}
-        english = [w for w in unknown if w.isascii() and w in asked and not self.vocabulary.says_in_english(w)]
+        # each word asked, with the hyphenated word it is part of ("long-term objective": long and term are one thing)
+        compound = {
+            w.lower(): c.lower()
+            for p in things
+            for m in p.finditer(text)
+            for c in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*", m["thing"])
+            for w in c.split("-")
+        }
+        english = [w for w in unknown if w.isascii() and w in compound and not self.vocabulary.says_in_english(w)]
+        english = list({compound[w]: w for w in english}.values())
         return tuple(chinese + english)
