@@ -283,3 +283,14 @@ def test_how_many_in_a_unit_names_the_unit_as_its_measure() -> None:
 
     assert rules().measure.findall("这只基金的规模是多少亿元") == ["亿元"]
     assert rules().measure.findall("面积多少平方公里，有几家企业") == ["平方公里", "家"]
+
+
+def test_a_figure_aimed_for_must_be_a_target() -> None:
+    """ "How many headquarters do they want by 2025?": today's count (400) does not answer it; the target does."""
+    hq = topic("总部", 2.0)
+    today = units_of([passage("商务区已累计引进总部企业超过 400 家。", "now", section="规划 › 发展基础")], 20)
+    a = analysis(hq, text="How many headquarters do they want?", lang="en", asks_figure=True)
+    aimed = replace(a, whole=replace(a.whole, asks_target=True))
+    assert check(a, _selection(today), SELECTOR) is None
+    assert check(aimed, _selection(today), SELECTOR).code is RefusalCode.FIGURE_MISSING
+    assert check(aimed, _selection(FIGURE), SELECTOR) is None

@@ -465,3 +465,15 @@ def test_a_part_asking_only_for_a_name_is_weighed_on_that_name() -> None:
     assert answerer._said_of((committee,)) == ()
     assert answerer._weighed((committee,)) == (committee,)
     assert answerer._weighed((committee, north)) == (north,)
+
+
+def test_a_name_counted_through_how_many_is_the_subject_of_a_figure_part() -> None:
+    """ "how many headquarters do they want": the name reached through "how many" is what the figure counts; through
+    "how big" it names the measure, and a part that asks no figure gives names asked for by naming members."""
+    hq = replace(topic("总部类企业", 2.0, kind="concept"), text="how many headquarters")
+    size = replace(topic("规模", 2.0, kind="concept"), text="how big")
+    answerer = _answerer()
+    counting = PartAnalysis("how many headquarters do they want", (hq,), asks_figure=True)
+    assert [t.label for t in answerer.own_things(counting)] == ["总部类企业"]
+    assert answerer.own_things(PartAnalysis("how big is it", (size,), asks_figure=True)) == []
+    assert answerer.own_things(replace(counting, asks_figure=False)) == []

@@ -71,6 +71,7 @@ class PartAnalysis:
     expansion: tuple[tuple[str, float], ...] = ()  # document words to search for, with weights
     asks_figure: bool = False
     asks_present: bool = False
+    asks_target: bool = False  # it asks what is aimed for (rules.yaml target_ask): a figure must be a target
     measures: tuple[str, ...] = ()  # what its figure must count in (家, 场)
     asks_kind: str | None = None  # it asks for a thing of a kind: "zone" (which zone), "place" (where)
     numbers: tuple[str, ...] = ()  # numbers it names (a year)
@@ -153,7 +154,7 @@ class Analyser:
             pieces += [(one, len(ones) > 1) for one in ones]
         pieces = pieces[:MAX_PARTS]
         parts = tuple(dataclasses.replace(self.part(p, related), joined=joined) for p, joined in pieces)
-        parts = self._dated(self._elliptical(parts)) if len(parts) > 1 else ()
+        parts = self._dated(self._elliptical(parts), text) if len(parts) > 1 else ()
         topics = whole.topics
         return QueryAnalysis(
             question=question,
@@ -208,13 +209,13 @@ class Analyser:
             out.append(part)
         return tuple(out)
 
-    def _dated(self, parts: tuple[PartAnalysis, ...]) -> tuple[PartAnalysis, ...]:
+    def _dated(self, parts: tuple[PartAnalysis, ...], text: str = "") -> tuple[PartAnalysis, ...]:
         """A figure part that names no year of its own is of the year the part before it names when that part
         sets a target for it ("到2035年要达到啥目标？有没有定具体的税收数字？": 2035's figures, not 2025's), or
         when it asks about the same thing, naming nothing that weighs but how it counts ("2021年新增的法人企业
         增长了多少？具体新增了多少家？": the number added in 2021, not the 2025 target). A part about something
         else is not dated by a year of the state of play (the documents' 2021 figures seldom repeat the year);
-        one asking about the present never."""
+        one asking about the present never. A part asking for a target names the question's one target year."""
         out: list[PartAnalysis] = []
         for part in parts:
             before = out[-1] if out else None
@@ -229,6 +230,12 @@ class Analyser:
                 and (framing or not self.weighty(own))
             ):
                 part = dataclasses.replace(part, numbers=(*part.numbers, *years))
+            elif part.asks_target and part.asks_figure and not any(BARE_YEAR.fullmatch(n) for n in part.numbers):
+                # "I need the 2025 growth targets: …, and how many headquarters do they want by then?": the one target
+                # year the question names (the label naming it is no part)
+                targets = {n for n in numbers(text) if self.rules.target_ask.search(f"by {n}")}
+                if len(targets) == 1:
+                    part = dataclasses.replace(part, numbers=(*part.numbers, *targets))
             out.append(part)
         return tuple(out)
 
@@ -330,6 +337,7 @@ class Analyser:
             expansion=tuple(expansion.items()),
             asks_figure=bool(r.figure.search(text)),
             asks_present=bool(r.present.search(text)),
+            asks_target=bool(r.target_ask.search(text)) and not r.present.search(text),
             measures=tuple(measures),
             numbers=tuple(dict.fromkeys(numbers(text))),
             asks_kind=next((kind for kind, pattern in r.asks_kind if pattern.search(text)), None),

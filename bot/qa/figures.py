@@ -74,6 +74,10 @@ def figure_gap(analysis: QueryAnalysis, chosen: list[Unit], selector: Selector) 
             holding = [u for u in holding if not rules.target_text.search(f"{u.leaf} {u.text}")]
             if not holding:
                 return "the present figure"
+        if part.asks_target:  # "how many headquarters do they want by then": the figure aimed for, not today's
+            holding = [u for u in holding if rules.target_text.search(f"{u.leaf} {u.text}")]
+            if not holding:
+                return "the target figure"
         asking = asking_text(part.text)
         quantities = [(q, says) for q, says in rules.figure_quantity if says.search(asking)]
         for quantity, says in quantities:

@@ -10,6 +10,7 @@ are dropped, so no citation is off topic.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -265,7 +266,10 @@ class PartAnswerer:
         """The things a part names itself; not a class noun it asks members of ("靠啥载体"); in a zone or place
         question, not the zone it asks for ("where is it located": 片区 is asked, the thing located is elsewhere in
         the question)."""
-        things = self.things(part.topics)
+        # "how many headquarters": a name reached through "how many" is what the figure counts, its subject (not one
+        # reached through "how big", which names the measure)
+        counted = [t for t in self.analyser.asked_names(part.topics) if _COUNTING.search(t.text)]
+        things = [*self.things(part.topics), *counted] if part.asks_figure else self.things(part.topics)
         # "靠啥载体" after "北虹桥片区主打啥": the class noun asked for is no subject; the part's is the earlier part's.
         things = [t for t in things if not self.analyser.asks_members(t, part.text)]
         if part.asks_kind:
@@ -321,6 +325,10 @@ class PartAnswerer:
             if states(f"{u.section}\n{u.direction}\n{u.chunk_text if passage else u.text}")
             or (kinds and self.selector.answers_kind(u, kinds, family))  # the zone select.py brought in for X
         )
+
+
+#: How a name asked for counts its members ("how many headquarters", "多少家总部").
+_COUNTING = re.compile(r"\bhow many\b|多少|几")
 
 
 def _says(topic: Topic, text: str) -> bool:

@@ -42,6 +42,7 @@ class Rules:
     asking: re.Pattern[str]
     date: re.Pattern[str]
     person: re.Pattern[str]  # the question asks who
+    target_ask: re.Pattern[str]  # the question asks what is aimed for
     present: re.Pattern[str]
     present_sections: frozenset[str]  # headings of the sections that state the present (the state of play)
     formulae: frozenset[str]  # closing formulae of official documents (特此通知): never quoted on their own
@@ -148,6 +149,7 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
         asking=_compile(_need(data, "asking"), "asking"),
         date=_compile(_need(data, "date"), "date"),
         person=_compile(_need(data, "person"), "person"),
+        target_ask=_compile(_need(data, "target_ask"), "target_ask"),
         present=_compile(_need(data, "present"), "present"),
         present_sections=_words(_need(data, "present_sections"), "present_sections"),
         whole_area=_words(_need(data, "whole_area"), "whole_area"),
