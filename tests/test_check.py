@@ -294,3 +294,12 @@ def test_a_figure_aimed_for_must_be_a_target() -> None:
     assert check(a, _selection(today), SELECTOR) is None
     assert check(aimed, _selection(today), SELECTOR).code is RefusalCode.FIGURE_MISSING
     assert check(aimed, _selection(FIGURE), SELECTOR) is None
+
+
+def test_a_rate_asked_for_must_be_a_rate() -> None:
+    """ "Any tax rate for offshore trade?": the growth target of tax revenue (10 %) and the tax total are no tax rate."""
+    tax = replace(topic("税收", 2.0), text="tax")
+    growth = units_of([passage("规模目标。税收收入年均增幅大于 10%。", "g", section="规划 › 目标")], 20)
+    a = analysis(tax, text="Any tax rate for offshore trade?", lang="en", asks_figure=True)
+    assert check(a, _selection(growth), SELECTOR).code is RefusalCode.FIGURE_MISSING
+    assert check(replace(a, text="How fast should tax grow?"), _selection(growth), SELECTOR) is None
