@@ -293,3 +293,12 @@ def test_a_hyphenated_word_asked_about_is_one_unknown_thing() -> None:
     analyser = Analyser(Glossary(), Vocabulary.of(["到 2035 年的目标。"], ["The objective for 2035."]), EngineConfig())
     assert len(analyser.analyse("What is the long-term objective for 2035?").unknown_nouns) == 1
     assert len(analyser.analyse("What is the long term objective for 2035?").unknown_nouns) == 2
+
+
+def test_a_class_noun_asked_for_after_it_is_asked_for_as_before_it() -> None:
+    """ "定位是要成为什么" asks for the positioning as "什么定位" does; "定位很清楚" asks nothing of it."""
+    analyser = tiny_analyser("东虹桥片区的定位。")
+    positioning = topic("定位", 2.0)
+    assert analyser.asks_members(positioning, "规划给它的定位是要成为什么")
+    assert analyser.asks_members(positioning, "规划给它什么定位")
+    assert not analyser.asks_members(positioning, "定位很清楚，重点发展哪些产业")

@@ -382,9 +382,14 @@ class Analyser:
         return before
 
     def asked_for(self, topic: Topic, text: str) -> bool:
-        """A question word stands just before the topic in the text ("靠啥载体", "which platforms")."""
+        """A question word stands just before the topic in the text ("靠啥载体", "which platforms"), or just after it
+        with a verb of being between ("定位是要成为什么")."""
         low, word = text.lower(), (topic.text or topic.label).lower()
-        return any(self.rules.asks_for_before.search(low[: m.start()]) for m in re.finditer(re.escape(word), low))
+        r = self.rules
+        return any(
+            r.asks_for_before.search(low[: m.start()]) or r.asks_for_after.match(low[m.end() :])
+            for m in re.finditer(re.escape(word), low)
+        )
 
     def asks_members(self, topic: Topic, text: str) -> bool:
         """The topic is a class noun (载体, 平台: the follow-up rules' frame words) asked for through a question word

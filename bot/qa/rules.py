@@ -52,6 +52,7 @@ class Rules:
     list_before: re.Pattern[str]  # a list question's cue just before the name of what it lists
     list_after: re.Pattern[str]  # … or just after it
     asks_for_before: re.Pattern[str]  # a question word just before a class noun ("靠啥载体"): members are asked for
+    asks_for_after: re.Pattern[str]  # …or just after it ("定位是要成为什么")
     asks_kind: tuple[tuple[str, re.Pattern[str]], ...]  # (kind of thing asked for, pattern)
     kind_referents: dict[str, tuple[str, ...]]  # kind asked for → glossary kinds that answer it, best first
     kind_words: frozenset[str]  # generic nouns a zone or place question asks with (片区)
@@ -159,6 +160,7 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
         list_before=_compile(_need(data, "list_head")["before"], "list_head.before"),
         list_after=_compile(_need(data, "list_head")["after"], "list_head.after"),
         asks_for_before=_compile(_need(data, "asks_for_before"), "asks_for_before"),
+        asks_for_after=_compile(_need(data, "asks_for_after"), "asks_for_after"),
         asks_kind=tuple((str(k), _compile(v, f"asks_kind.{k}")) for k, v in _need(data, "asks_kind").items()),
         kind_referents={str(k): tuple(v) for k, v in _need(data, "kind_referents").items()},
         kind_words=_words(_need(data, "kind_words"), "kind_words"),
