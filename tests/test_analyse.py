@@ -4,7 +4,7 @@ from bot.qa.analyse import Analyser
 from bot.qa.config import EngineConfig
 from bot.qa.glossary import Glossary
 from bot.qa.vocabulary import Vocabulary
-from tests.stages import tiny_analyser
+from tests.stages import tiny_analyser, topic
 
 
 def test_language_parts_and_cues(analyser: Analyser) -> None:
