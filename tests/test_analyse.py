@@ -302,3 +302,15 @@ def test_a_class_noun_asked_for_after_it_is_asked_for_as_before_it() -> None:
     assert analyser.asks_members(positioning, "规划给它的定位是要成为什么")
     assert analyser.asks_members(positioning, "规划给它什么定位")
     assert not analyser.asks_members(positioning, "定位很清楚，重点发展哪些产业")
+
+
+def test_a_latin_short_form_is_said_only_as_a_whole_word() -> None:
+    """CAD is not said by SCADA nor AI by "maintain"; a Chinese word or a number is said anywhere (the 1 of 4311)."""
+    from bot.qa.analyse import Topic
+
+    design = Topic("研发设计软件", ("研发设计软件", "design software"), 1.0, related=("CAD", "EDA"))
+    assert not design.related_in("数据采集与监视控制系统（SCADA）")
+    assert design.related_in("重点发展 CAD、EDA 等研发设计软件") and design.related_in("CAD/CAE")
+    assert Topic("人工智能", ("人工智能", "AI"), 1.0).covered_by("AI产业") is True
+    assert not Topic("人工智能", ("AI",), 1.0).covered_by("maintain the chain")
+    assert Topic("1", ("1",), 1.0, number=True).covered_by("“4311”目标")

@@ -54,12 +54,26 @@ class Topic:
     def covered_by(self, text: str) -> bool:
         """True when the text says one of the topic's words."""
         low = text.lower()
-        return any(a.lower() in low for a in self.alternatives)
+        return any(_says_word(a, low) for a in self.alternatives)
 
     def related_in(self, text: str) -> bool:
         """True when the text says one of the topic's related terms (重点布局 for 重点发展)."""
         low = text.lower()
-        return any(r.lower() in low for r in self.related)
+        return any(_says_word(r, low) for r in self.related)
+
+
+def _says_word(word: str, low: str) -> bool:
+    """The lowercased text says the word: a Latin word or short form as a whole word (CAD is not said by SCADA, AI
+    not by "maintain"), a Chinese word or a number anywhere (the “1” of “4311”)."""
+    w = word.lower()
+    if w not in low:
+        return False
+    return not (w[:1].isascii() and w[:1].isalpha()) or bool(_latin_word(w).search(low))
+
+
+@lru_cache(maxsize=8192)
+def _latin_word(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])")
 
 
 @dataclass(frozen=True)
