@@ -54,15 +54,15 @@ class Topic:
     def covered_by(self, text: str) -> bool:
         """True when the text says one of the topic's words."""
         low = text.lower()
-        return any(_says_word(a, low) for a in self.alternatives)
+        return any(says_word(a, low) for a in self.alternatives)
 
     def related_in(self, text: str) -> bool:
         """True when the text says one of the topic's related terms (重点布局 for 重点发展)."""
         low = text.lower()
-        return any(_says_word(r, low) for r in self.related)
+        return any(says_word(r, low) for r in self.related)
 
 
-def _says_word(word: str, low: str) -> bool:
+def says_word(word: str, low: str) -> bool:
     """The lowercased text says the word: a Latin word or short form as a whole word (CAD is not said by SCADA, AI
     not by "maintain"), a Chinese word or a number anywhere (the “1” of “4311”)."""
     w = word.lower()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.qa.analyse import Analyser, QueryAnalysis, Topic
+from bot.qa.analyse import Analyser, QueryAnalysis, Topic, says_word
 from bot.qa.figures import figure_gap
 from bot.qa.retrieve import Retrieved
 from bot.qa.rules import rules
@@ -265,14 +265,14 @@ class Selector:
     def kinship(unit: Unit, family: tuple[str, ...]) -> int:
         """How close the nearest word of the family the unit states is (0: the thing itself)."""
         low = unit.text.lower()
-        return next((i for i, w in enumerate(family) if w.lower() in low), len(family))
+        return next((i for i, w in enumerate(family) if says_word(w, low)), len(family))
 
     def answers_kind(self, unit: Unit, kinds: frozenset[str], family: tuple[str, ...]) -> bool:
         """The unit (or its heading) names a thing of the kinds asked (a zone), and states the subject."""
         if not kinds & self.analyser.glossary.kinds_named(f"{unit.text}\n{unit.leaf}"):
             return False
         low = unit.text.lower()
-        return not family or any(w.lower() in low for w in family)
+        return not family or any(says_word(w, low) for w in family)
 
     def _choose(self, topics: tuple[Topic, ...], units: list[Unit], listing: bool) -> list[Unit]:
         if not units or units[0].coverage <= 0:
