@@ -24,6 +24,7 @@ class RefusalCode(StrEnum):
     KIND_MISSING = "kind_missing"  # it asks which zone / where, and no cited sentence names one
     DATE_MISSING = "date_missing"  # it asks when, and no cited sentence gives a date or a year
     CONDITIONS_MISSING = "conditions_missing"  # it asks how to qualify or apply, and no cited sentence says
+    BENEFIT_MISSING = "benefit_missing"  # it asks for a benefit by name (a tax break), and no cited sentence names one
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,15 @@ def _selection(units, support=1.0):
     return Selection(tuple(units), tuple(units), support)
 
 
+def _needs_named(subject, texts, silent, naming, code) -> None:
+    """Each question (English and Chinese) is refused with `code` on units that do not name what it asks for, and
+    passes on units that do."""
+    for text in texts:
+        a = analysis(subject, text=text, lang="en" if text.isascii() else "zh")
+        assert check(a, _selection(silent), SELECTOR).code is code
+        assert check(a, _selection(naming), SELECTOR) is None
+
+
 def test_an_answered_question_passes_every_check() -> None:
     assert check(analysis(topic("北虹桥片区", 2.0)), _selection(NORTH), SELECTOR) is None
 
@@ -200,10 +209,8 @@ def test_how_to_qualify_or_apply_needs_a_sentence_stating_a_condition_or_procedu
     plan = topic("总部", 2.0)
     launch = units_of([passage("启动总部企业计划，集聚总部企业。", "l", section="规划 › 举措")], 20)
     rules_ = units_of([passage("总部企业申请条件为注册满一年。", "r", section="规划 › 举措")], 20)
-    for text in ("What are the eligibility criteria for the headquarters programme?", "总部计划的申请条件是什么？"):
-        a = analysis(plan, text=text, lang="en" if text.isascii() else "zh")
-        assert check(a, _selection(launch), SELECTOR).code is RefusalCode.CONDITIONS_MISSING
-        assert check(a, _selection(rules_), SELECTOR) is None
+    texts = ("What are the eligibility criteria for the headquarters programme?", "总部计划的申请条件是什么？")
+    _needs_named(plan, texts, launch, rules_, RefusalCode.CONDITIONS_MISSING)
     assert check(analysis(plan, text="总部计划是什么？"), _selection(launch), SELECTOR) is None
     # a procedure asked for by its name ("the customs clearance process", "steps to register")
     for text in (
@@ -304,3 +311,14 @@ def test_a_rate_asked_for_must_be_a_rate() -> None:
     assert check(a, _selection(growth), SELECTOR).code is RefusalCode.FIGURE_MISSING
     grow = analysis(tax, text="How fast should tax grow?", lang="en", asks_figure=True)
     assert check(grow, _selection(growth), SELECTOR) is None
+
+
+def test_a_benefit_asked_for_by_name_must_be_named() -> None:
+    """ "What tax incentives apply to aircraft lessors?": the plan's support for leasing is no tax break; a sentence
+    naming a tax exemption would be."""
+    leasing = topic("租赁", 2.0)
+    policy = units_of([passage("加快落实飞机融资租赁等业务政策。", "p", section="规划 › 举措")], 20)
+    relief = units_of([passage("飞机融资租赁企业享受减免企业所得税。", "r", section="规划 › 举措")], 20)
+    texts = ("What tax incentives apply to aircraft lessors?", "飞机租赁有没有税收优惠？")
+    _needs_named(leasing, texts, policy, relief, RefusalCode.BENEFIT_MISSING)
+    assert check(analysis(leasing, text="飞机租赁有什么政策？"), _selection(policy), SELECTOR) is None

@@ -131,6 +131,20 @@ def conditions_missing(analysis: QueryAnalysis, selection: Selection, selector: 
     return None
 
 
+def benefit_missing(analysis: QueryAnalysis, selection: Selection, selector: Selector) -> Refusal | None:
+    """ "What tax incentives apply to aircraft lessors?", "有没有税收优惠": a benefit asked for by name must be named by
+    a cited sentence (or its reviewed English); the documents' support for the business is no tax break."""
+    rules = selector.analyser.rules
+    if len(analysis.parts) > 1:
+        return None  # each part is checked on its own (parts.py)
+    for benefit, asks, states in rules.benefits:
+        if asks.search(analysis.text) and not any(
+            states.search(f"{u.text} {u.english or ''}") for u in selection.chosen
+        ):
+            return Refusal(RefusalCode.BENEFIT_MISSING, f"asks about {benefit}, and no cited sentence names one")
+    return None
+
+
 def _names(words: tuple[str, ...]) -> str:
     """Words listed in their own language's way ("cash, reward"; "租金、所得税")."""
     return ", ".join(words) if all(w.isascii() for w in words) else "、".join(words)
@@ -165,6 +179,7 @@ CHECKS: tuple[Check, ...] = (
     kind_missing,
     date_missing,
     conditions_missing,
+    benefit_missing,
 )
 #: The same order with the decision model where the three coverage rules stood.
 MODEL_CHECKS: tuple[Check, ...] = (

@@ -36,6 +36,7 @@ DETAIL = frozenset(
         RefusalCode.KIND_MISSING,
         RefusalCode.DATE_MISSING,
         RefusalCode.CONDITIONS_MISSING,
+        RefusalCode.BENEFIT_MISSING,
     }
 )
 

@@ -70,6 +70,9 @@ class Rules:
     duration_count: re.Pattern[str]  # a figure that counts time (3 小时)
     conditions: re.Pattern[str]  # the question asks what it takes to qualify or how to apply
     conditions_stated: re.Pattern[str]  # a sentence that states a condition or a procedure
+    benefits: tuple[
+        tuple[str, re.Pattern[str], re.Pattern[str]], ...
+    ]  # (benefit, the question asks it, a sentence names it)
     furniture: tuple[tuple[str, re.Pattern[str]], ...]  # (glossary term that asks for it, the line's pattern)
     question_word_zh: re.Pattern[str]
     which_count_zh: re.Pattern[str]  # 哪四个 / 哪两类: which-plus-a-count, a question word
@@ -182,6 +185,14 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
         duration=_compile(_need(_need(data, "duration"), "asks", "duration."), "duration.asks"),
         conditions=_compile(_need(_need(data, "conditions"), "asks", "conditions."), "conditions.asks"),
         conditions_stated=_compile(_need(data["conditions"], "states", "conditions."), "conditions.states"),
+        benefits=tuple(
+            (
+                str(k),
+                _compile(_need(v, "asks", f"benefits.{k}."), f"benefits.{k}.asks"),
+                _compile(_need(v, "states", f"benefits.{k}."), f"benefits.{k}.states"),
+            )
+            for k, v in _need(data, "benefits").items()
+        ),
         duration_count=_compile(
             rf"\d\s*(?:多|余)?\s*(?:{_need(data['duration'], 'counts', 'duration.')})", "duration.counts"
         ),
