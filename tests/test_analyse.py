@@ -302,6 +302,7 @@ def test_a_class_noun_asked_for_after_it_is_asked_for_as_before_it() -> None:
     assert analyser.asks_members(positioning, "规划给它的定位是要成为什么")
     assert analyser.asks_members(positioning, "规划给它什么定位")
     assert not analyser.asks_members(positioning, "定位很清楚，重点发展哪些产业")
+    assert not analyser.asks_members(topic("重点发展", 1.0), "重点发展哪些产业")  # a verb asking its object
 
 
 def test_a_latin_short_form_is_said_only_as_a_whole_word() -> None:
