@@ -138,3 +138,13 @@ def test_a_counted_name_spelled_out_is_the_name(glossary) -> None:
     (三个“突出”) is left as written."""
     assert glossary.normalize("那四个“高”分别对应哪几个产业？五个新是啥") == "那四高分别对应哪几个产业？五新是啥"
     assert glossary.normalize("三个“突出”是什么") == "三个“突出”是什么"
+
+
+def test_relations_go_both_ways_on_hand_built_terms() -> None:
+    from bot.qa.glossary import Glossary, Term
+
+    terms = [Term(zh="甲", en="a", related=("乙",)), Term(zh="乙", en="b"), Term(zh="丙", en="c", related=("乙",))]
+    g = Glossary(terms=terms)
+    assert g.relations("甲") == ("乙",)
+    assert g.relations("乙") == ("甲", "丙")
+    assert g.relations("丁") == ()

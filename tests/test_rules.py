@@ -110,3 +110,9 @@ def test_an_english_question_about_rents_wages_or_fees_asks_for_a_figure_as_in_c
     # how quickly one can reach a place asks how long it takes
     assert r.duration.search("how quickly can you reach the rest of the Yangtze Delta from there?")
     assert not r.duration.search("how quickly is the sector supposed to grow?")
+
+
+def test_a_target_year_is_a_year_after_the_plan_was_issued() -> None:
+    r = rules()
+    assert r.is_target_year("2025") and r.is_target_year("2035")
+    assert not r.is_target_year("2021") and not r.is_target_year("30")

@@ -247,7 +247,7 @@ class Analyser:
             elif part.asks_target and part.asks_figure and not any(BARE_YEAR.fullmatch(n) for n in part.numbers):
                 # "I need the 2025 growth targets: …, and how many headquarters do they want by then?": the one target
                 # year the question names (the label naming it is no part)
-                targets = {n for n in numbers(text) if self.rules.target_ask.search(f"by {n}")}
+                targets = {n for n in numbers(text) if self.rules.is_target_year(n)}
                 if len(targets) == 1:
                     part = dataclasses.replace(part, numbers=(*part.numbers, *targets))
             out.append(part)

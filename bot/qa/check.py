@@ -167,29 +167,15 @@ def not_covered(analysis: QueryAnalysis, selection: Selection, selector: Selecto
     return None
 
 
+#: Is anything there at all? Asked before coverage.
+PRECHECKS: tuple[Check, ...] = (no_evidence, unknown_number, unknown_figure_topic, unknown_person)
 #: Does the evidence cover what the question asks about? Asked three ways by the rules, once by the model.
 COVERAGE: tuple[Check, ...] = (unknown_topic, low_support, nothing_specific)
-CHECKS: tuple[Check, ...] = (
-    no_evidence,
-    unknown_number,
-    unknown_figure_topic,
-    unknown_person,
-    *COVERAGE,
-    figure_missing,
-    kind_missing,
-    date_missing,
-    conditions_missing,
-    benefit_missing,
-)
+#: Is the detail asked for there? Asked after coverage, of evidence that covers the subject.
+DETAILS: tuple[Check, ...] = (figure_missing, kind_missing, date_missing, conditions_missing, benefit_missing)
+CHECKS: tuple[Check, ...] = (*PRECHECKS, *COVERAGE, *DETAILS)
 #: The same order with the decision model where the three coverage rules stood.
-MODEL_CHECKS: tuple[Check, ...] = (
-    no_evidence,
-    unknown_number,
-    unknown_figure_topic,
-    unknown_person,
-    not_covered,
-    *CHECKS[7:],
-)
+MODEL_CHECKS: tuple[Check, ...] = (*PRECHECKS, not_covered, *DETAILS)
 
 
 def checks(selector: Selector) -> tuple[Check, ...]:

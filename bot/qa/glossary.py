@@ -106,6 +106,11 @@ class Glossary:
                 self._zh.setdefault(phrase, []).append(t)
         self._zh_patterns = sorted(self._zh, key=len, reverse=True)
         self._by_zh = {t.zh: t for t in self.terms}
+        # Who lists a term as related, for relations() both ways without a pass over every term per call.
+        self._listed_by: dict[str, list[str]] = {}
+        for t in self.terms:
+            for r in t.related:
+                self._listed_by.setdefault(r, []).append(t.zh)
         self._families: dict[tuple[str, int], tuple[str, ...]] = {}
         self._kinds_named: dict[str, frozenset[str]] = {}
         self._variant_patterns = [
@@ -139,7 +144,7 @@ class Glossary:
         """The terms a term lists as related and the terms that list it (重点发展 ↔ 重点布局), one level each way."""
         term = self._by_zh.get(zh)
         listed = term.related if term else ()
-        listing = tuple(t.zh for t in self.terms if zh in t.related)
+        listing = tuple(self._listed_by.get(zh, ()))
         return tuple(dict.fromkeys(w for w in (*listed, *listing) if w and w != zh))
 
     def members(self, zh: str) -> tuple[str, ...]:

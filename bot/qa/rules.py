@@ -91,6 +91,10 @@ class Rules:
     zh_stop: frozenset[str]
     en_stop: frozenset[str]
 
+    def is_target_year(self, number: str) -> bool:
+        """A number that is a year aimed for (2025, 2035) as target_ask reads "by <year>"; not 2021 or 30."""
+        return bool(self.target_ask.search(f"by {number}"))
+
 
 def _compile(value: object, where: str) -> re.Pattern[str]:
     """One pattern from a string, or from a {zh, en, any} mapping (joined as alternatives)."""
