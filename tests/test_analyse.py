@@ -315,3 +315,10 @@ def test_a_latin_short_form_is_said_only_as_a_whole_word() -> None:
     assert Topic("人工智能", ("人工智能", "AI"), 1.0).covered_by("AI产业") is True
     assert not Topic("人工智能", ("AI",), 1.0).covered_by("maintain the chain")
     assert Topic("1", ("1",), 1.0, number=True).covered_by("“4311”目标")
+
+
+def test_each_and_itself_carry_no_topic(analyser: Analyser) -> None:
+    # "南虹桥和北虹桥各自主攻啥": 各自 says the two are asked about one by one, not what about them
+    a = analyser.analyse("南虹桥和北虹桥各自主攻啥？")
+    assert "各自" not in [t.label for t in a.topics] and len(a.parts) == 2
+    assert "本身" not in [t.label for t in analyser.analyse("规划本身是哪个月印发的？").topics]

@@ -148,3 +148,14 @@ def test_relations_go_both_ways_on_hand_built_terms() -> None:
     assert g.relations("甲") == ("乙",)
     assert g.relations("乙") == ("甲", "丙")
     assert g.relations("丁") == ()
+
+
+def test_a_possessive_names_its_owner_on_hand_built_terms() -> None:
+    from bot.qa.glossary import Glossary, Term
+
+    g = Glossary(terms=[Term(zh="拼多多", en="Pinduoduo", kind="org"), Term(zh="片区", en="zone", aliases=("where",))])
+    assert [m.term.zh for m in g.match_english("What are Pinduoduo's plans?")] == ["拼多多"]
+    assert [m.text for m in g.match_english("Pinduoduo’s plans")] == ["Pinduoduo’s"]
+    # a contraction reads as its full form ("where's" = "where is"); a short word keeps its "'s" ("it's")
+    assert [m.term.zh for m in g.match_english("Where's the base?")] == ["片区"]
+    assert g.match_english("it's") == []

@@ -116,3 +116,20 @@ def test_a_target_year_is_a_year_after_the_plan_was_issued() -> None:
     r = rules()
     assert r.is_target_year("2025") and r.is_target_year("2035")
     assert not r.is_target_year("2021") and not r.is_target_year("30")
+
+
+def test_those_few_and_which_few_count_nothing() -> None:
+    # "那几个千亿级产业是哪几个": a demonstrative or "which" before 几 points or lists, it asks no count
+    r = rules()
+    assert not r.figure.search("25年那几个千亿级产业是哪几个") and not r.measure.search("这几个片区有哪几个")
+    assert r.figure.search("一共有几个片区") and r.measure.search("一共有几个片区").group(1) == "个"
+
+
+def test_chat_plus_and_ampersand_join_two_questions_as_and_does() -> None:
+    r = rules()
+    def pieces(q: str) -> list[str]:
+        return [s for s in r.part_break.split(q) if s]
+
+    assert pieces("who put out the notice & who's it sent to?") == ["who put out the notice", "who's it sent to"]
+    assert len(pieces("what is R&D support + how many firms?")) == 2
+    assert pieces("what does R&D cover?") == ["what does R&D cover"]

@@ -200,9 +200,10 @@ class Glossary:
         """Glossary terms named in an English text, longest phrases first, non-overlapping."""
         # A misspelt word ("biotek", "autonomus") becomes the closest glossary word, so phrases still match; a real
         # English word the glossary lacks ("director", "contact", "plots") is left alone, not read as its neighbour.
+        # A possessive ("Pinduoduo's expansion") names the owner: the word without its "'s".
         words = [
             ((self._closest(w) or w) if len(w) >= 5 and w.isalpha() and w not in self._known_words else w, s, e)
-            for w, s, e in _words(text.lower())
+            for w, s, e in ((_owner(w), s, e) for w, s, e in _words(text.lower()))
         ]
         found: list[Match] = []
         i = 0
@@ -274,6 +275,11 @@ _WORDS = re.compile(r"[a-z0-9]+(?:['’&+][a-z0-9]+)*")
 def _words(text: str) -> list[tuple[str, int, int]]:
     """Lowercase words with their spans (`r&d` stays one word; hyphens split, on both sides of a match)."""
     return [(m.group(0).replace("’", "'"), m.start(), m.end()) for m in _WORDS.finditer(text)]
+
+
+def _owner(word: str) -> str:
+    """A possessive's owner ("pinduoduo's" → "pinduoduo"); any other word as it is ("r&d", "it's")."""
+    return word[:-2] if word.endswith("'s") and len(word) > 4 else word
 
 
 def _unique(terms: list[Term]) -> list[Term]:

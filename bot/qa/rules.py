@@ -173,7 +173,7 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
         kind_words=_words(_need(data, "kind_words"), "kind_words"),
         measure_words=measure_words,
         measure_units=frozenset(units),
-        measure=re.compile(rf"(?:(?<!哪)几|多少)\s*({'|'.join(map(re.escape, units))}|[{measure_words}])"),
+        measure=re.compile(rf"(?:(?<![哪那这])几|多少)\s*({'|'.join(map(re.escape, units))}|[{measure_words}])"),
         measure_noun=re.compile(rf"([{measure_words}])[次数]"),
         counted_en=tuple(
             (str(m), re.compile(rf"\bhow many\b(?:\s+[\w-]+){{0,3}}?\s+(?:{nouns})\b", re.IGNORECASE))
