@@ -127,6 +127,7 @@ def test_those_few_and_which_few_count_nothing() -> None:
 
 def test_chat_plus_and_ampersand_join_two_questions_as_and_does() -> None:
     r = rules()
+
     def pieces(q: str) -> list[str]:
         return [s for s in r.part_break.split(q) if s]
 
