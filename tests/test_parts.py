@@ -477,3 +477,19 @@ def test_a_name_counted_through_how_many_is_the_subject_of_a_figure_part() -> No
     assert [t.label for t in answerer.own_things(counting)] == ["总部类企业"]
     assert answerer.own_things(PartAnalysis("how big is it", (size,), asks_figure=True)) == []
     assert answerer.own_things(replace(counting, asks_figure=False)) == []
+
+
+def test_a_detail_asked_of_the_present_quotes_nothing_for_the_word_of_time() -> None:
+    """ "商务区目前有几所国际学校？": 目前 reaches the section that states the present (发展基础), which says when, not
+    what is asked about; the documents never mention the schools, so nothing is quoted and the question is refused."""
+    present = topic("发展基础", 3.0, kind="section")
+    schools = topic("国际学校", 2.0, known=False)
+    base = passage("商务区已累计引进总部类企业超过 400 家。", "base", section="一、发展基础")
+    missing = Refusal(RefusalCode.UNKNOWN_FIGURE_TOPIC, "国际学校")
+    a = analysis(present, schools, asks_figure=True, unknown_nouns=("国际学校",))
+    out = _answerer().compose(a, [base], _selection(base), missing)
+    assert out.refusal is not None and not out.units
+    # asked of a thing the documents name, its passage is what they say of it (as of a zone)
+    hq = topic("总部类企业", 3.0, kind="concept")
+    out = _answerer().compose(analysis(hq, schools, asks_figure=True), [base], _selection(base), missing)
+    assert out.refusal is None and [u.context.chunk_id for u in out.units] == ["base"]

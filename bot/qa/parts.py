@@ -195,8 +195,10 @@ class PartAnswerer:
         if refusal is None and listing and answers(mine):
             return PartAnswer(part.text, "answered", mine)
         why = why or Refusal(RefusalCode.NOTHING_SPECIFIC, "no cited sentence states what this part asks about")
-        # What the documents say of the part's subject: not of the CBD as a whole, which every passage is about.
-        subject = [t for t in about if t.label not in self.analyser.rules.whole_area]
+        # What the documents say of the part's subject: not of the CBD as a whole, which every passage is about, nor
+        # of the section a word of time reaches ("目前有几所国际学校": 发展基础 says when, not what is asked about).
+        r = self.analyser.rules
+        subject = [t for t in about if t.label not in r.whole_area and t.label not in r.present_sections]
         units = self._about(subject, own.chosen, kind, strict=True, passage=not (borrowed or alone), related=not alone)
         if why.code in DETAIL and units:
             return PartAnswer(part.text, "not_stated", units[:1], why)
