@@ -322,3 +322,18 @@ def test_a_benefit_asked_for_by_name_must_be_named() -> None:
     texts = ("What tax incentives apply to aircraft lessors?", "飞机租赁有没有税收优惠？")
     _needs_named(leasing, texts, policy, relief, RefusalCode.BENEFIT_MISSING)
     assert check(analysis(leasing, text="飞机租赁有什么政策？"), _selection(policy), SELECTOR) is None
+
+
+def test_an_investment_amount_is_no_tax_total_nor_a_count_of_foreign_firms() -> None:
+    """ "How much foreign direct investment did the CBD actually utilise in 2021?": the documents give the year's tax
+    total and counts of foreign-invested firms, no amount of investment; a figure that names it answers."""
+    foreign = replace(topic("外资", 2.0, kind="concept"), text="foreign")
+    english = ["In 2021, total tax revenue within the CBD was 34.6 billion yuan, with 120 new foreign-invested firms."]
+    text = "2021 年，商务区域内税收总额为 346 亿元，新增外资企业 120 家。"
+    tax = units_of([passage(text, "t", section="规划 › 发展基础", units_en=english)], 20)
+    for q in ("How much foreign direct investment did the CBD actually utilise in 2021?", "actual fdi in 2021?"):
+        asked = analysis(foreign, text=q, lang="en", asks_figure=True, numbers=("2021",))
+        assert check(asked, _selection(tax), SELECTOR).code is RefusalCode.FIGURE_MISSING, q
+    used = units_of([passage("2021 年，商务区实到外资 20 亿美元。", "u", section="规划 › 发展基础")], 20)
+    asked = analysis(foreign, text="2021年实到外资多少？", asks_figure=True, numbers=("2021",))
+    assert check(asked, _selection(used), SELECTOR) is None

@@ -134,3 +134,8 @@ def test_chat_plus_and_ampersand_join_two_questions_as_and_does() -> None:
     assert pieces("who put out the notice & who's it sent to?") == ["who put out the notice", "who's it sent to"]
     assert len(pieces("what is R&D support + how many firms?")) == 2
     assert pieces("what does R&D cover?") == ["what does R&D cover"]
+
+
+def test_naming_an_investment_amount_asks_for_a_figure() -> None:
+    r = rules()
+    assert all(r.figure.search(q) for q in ("actual fdi in 2021 for the cbd?", "2021年实到外资多少", "investment inflow?"))
