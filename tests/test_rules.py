@@ -138,4 +138,5 @@ def test_chat_plus_and_ampersand_join_two_questions_as_and_does() -> None:
 
 def test_naming_an_investment_amount_asks_for_a_figure() -> None:
     r = rules()
-    assert all(r.figure.search(q) for q in ("actual fdi in 2021 for the cbd?", "2021年实到外资多少", "investment inflow?"))
+    asked = ("actual fdi in 2021 for the cbd?", "2021年实到外资多少", "investment inflow?")
+    assert all(r.figure.search(q) for q in asked)
