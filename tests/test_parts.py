@@ -106,6 +106,22 @@ def test_a_part_naming_nothing_is_about_the_specific_words_before_it() -> None:
     assert answerer.earlier_things(analysis(firms, parts=(first, count)), count) == [firms]
 
 
+def test_a_part_asking_an_aim_is_about_the_things_before_it_not_the_present() -> None:
+    """ "商务区现在已经有多少家总部企业了？到2025年目标是多少家": 目标 is how the second part asks (an aim), not
+    what it counts, and 现在 (→ 发展基础) is the first part's time, not a thing the aim is of: it is about the
+    headquarters. A part asking nothing of an aim still borrows the present ("现在有几家？都是哪些？")."""
+    hq = topic("总部", 2.0, kind="concept")
+    now = topic("发展基础", 3.0, kind="section")
+    aim = replace(topic("目标", 3.0, kind="concept"), text="目标")
+    first = PartAnalysis("商务区现在已经有多少家总部企业了", (now, hq), asks_figure=True)
+    second = PartAnalysis("到2025年目标是多少家", (aim,), asks_figure=True, asks_target=True, numbers=("2025",))
+    a = analysis(now, hq, aim, parts=(first, second))
+    answerer = _answerer()
+    assert answerer.own_things(second) == [] and answerer.subjects(a, second) == [hq]
+    plain = PartAnalysis("都是哪些", ())
+    assert answerer.earlier_things(analysis(now, hq, parts=(first, plain)), plain) == [now, hq]
+
+
 def test_a_figure_left_open_points_to_the_quote_that_already_says_its_subject() -> None:
     """ "2021年新增法人企业增长了多少？具体新增了多少家？": the count is not given; what the documents say of new firms
     is the growth sentence the first part quotes, not another passage about firms (a 2025 target). A zone left open

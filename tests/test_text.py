@@ -44,6 +44,7 @@ def test_a_relayed_enquiry_is_read_without_its_frame() -> None:
     assert normalize_query("企业问：") == "企业问:"  # nothing after the frame: the words are the question
     # relayed on someone's behalf, with a space for a comma
     assert normalize_query("帮企业问一下 这个规划是哪个单位发的") == "这个规划是哪个单位发的"
+    assert normalize_query("帮投资人问下，商务区现在有多少家总部企业？") == "商务区现在有多少家总部企业？"
 
 
 def test_a_span_of_years_is_not_a_year() -> None:

@@ -277,6 +277,10 @@ class PartAnswerer:
         things = [t for t in things if not self.analyser.asks_members(t, part.text)]
         if part.asks_kind:
             things = [t for t in things if t.label not in self.analyser.rules.kind_words]
+        # "到2025年目标是多少家" after "现在有多少家总部企业": the word that asks for an aim is how the figure is asked
+        # (asks_target), not what it counts: the part is about the earlier part's headquarters.
+        if part.asks_target:
+            things = [t for t in things if not self.analyser.rules.target_ask.fullmatch(t.text or t.label)]
         return things
 
     def earlier_things(self, analysis: QueryAnalysis, part: PartAnalysis) -> list[Topic]:
@@ -288,6 +292,10 @@ class PartAnswerer:
         # not the CBD (rules.yaml whole_area) when they name something else: every passage is about it ("商务区现在有
         # 综保区吗 啥时候能建成": the bonded zone)
         things = [t for t in things if t.label not in self.analyser.rules.whole_area] or things
+        # A part asking for an aim ("到2025年目标是多少家") borrows the things, not the present a word of time reached
+        # (现在 → 发展基础): the figure it asks is no present figure.
+        if part.asks_target:
+            things = [t for t in things if t.label not in self.analyser.rules.present_sections] or things
         # The measure word of "how many" (具体新增了多少家: 家) says how the part counts, not what.
         if things or self.analyser.weighty([t for t in part.topics if t.label not in part.measures]):
             return things
