@@ -509,3 +509,16 @@ def test_a_detail_asked_of_the_present_quotes_nothing_for_the_word_of_time() -> 
     hq = topic("总部类企业", 3.0, kind="concept")
     out = _answerer().compose(analysis(hq, schools, asks_figure=True), [base], _selection(base), missing)
     assert out.refusal is None and [u.context.chunk_id for u in out.units] == ["base"]
+
+
+def test_units_are_about_the_things_named_not_the_cbd_every_passage_is_about() -> None:
+    """ "商务区要设的产业基金叫啥": a sentence that names only the CBD says nothing of the fund; the fund's sentence is
+    the answer. A part about the CBD alone keeps what is said of the CBD."""
+    cbd = topic("商务区", 2.0, kind="place")
+    fund = topic("产业引导基金", 3.0, kind="measure")
+    area = passage("商务区包含四区街镇，面积 151.4 平方公里。", "area")
+    guide = passage("推动设立商务区产业引导基金。", "fund", rank=2)
+    out = _answerer().compose(analysis(cbd, fund), [area, guide], _selection(area, guide), None)
+    assert [u.context.chunk_id for u in out.units] == ["fund"]
+    alone = _answerer().compose(analysis(cbd), [area, guide], _selection(area, guide), None)
+    assert "area" in [u.context.chunk_id for u in alone.units]

@@ -140,8 +140,12 @@ class PartAnswerer:
         # One of two things joined by "and" ("FT accounts and aircraft leasing") is answered by units that say it
         # themselves, in its own words: the other thing's passage may mention it, and a related term is broader.
         alone = part.joined
+        # Units are about the things named, not the CBD every passage is about nor the present a word of time
+        # reaches, when it names others ("商务区现在有多少家总部企业": the headquarters, not the area's first line).
+        r = self.analyser.rules
+        named = [t for t in about if t.label not in r.whole_area] or about
         mine = self._about(
-            about, selection.chosen, kind, passage=not (borrowed or alone) or part is analysis.whole, related=not alone
+            named, selection.chosen, kind, passage=not (borrowed or alone) or part is analysis.whole, related=not alone
         )
         if part is analysis.whole and refusal is None:
             # The check passed on the chosen units; the units quoted (those about what is asked) must still give the
@@ -189,7 +193,7 @@ class PartAnswerer:
             own, support=self.selector.support(self._weighed(search.topics, asked_text), own.chosen, search.list_heads)
         )
         why = check(search, own, self.selector)
-        units = self._about(about, own.chosen, kind, passage=not (borrowed or alone), related=not alone)
+        units = self._about(named, own.chosen, kind, passage=not (borrowed or alone), related=not alone)
         if why is None and answers(units):  # the units quoted, not only the ones chosen, answer it
             return PartAnswer(part.text, "answered", units)
         if refusal is None and listing and answers(mine):
