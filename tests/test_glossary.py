@@ -159,3 +159,15 @@ def test_a_possessive_names_its_owner_on_hand_built_terms() -> None:
     # a contraction reads as its full form ("where's" = "where is"); a short word keeps its "'s" ("it's")
     assert [m.term.zh for m in g.match_english("Where's the base?")] == ["片区"]
     assert g.match_english("it's") == []
+
+
+def test_a_noun_in_is_has_its_plural_in_es_and_the_common_misspelling() -> None:
+    from bot.qa.glossary import plural_forms
+
+    assert plural_forms("axis") == {"axis", "axes", "axises"}
+    assert plural_forms("company") == {"company", "companies"}
+
+
+def test_players_are_companies(glossary) -> None:
+    assert "企业" in {m.term.zh for m in glossary.match_english("Does it name any existing players?")}
+    assert "三轴" in {m.term.zh for m in glossary.match_english("Name the growth axises running through it.")}

@@ -295,7 +295,9 @@ def plural_forms(phrase: str) -> set[str]:
     forms = {phrase}
     if not phrase or not phrase[-1].isalpha():
         return forms
-    if phrase.endswith("ies"):
+    if phrase.endswith("is") and len(phrase) > 3:  # axis → axes, and the common "axises"
+        forms |= {phrase[:-2] + "es", phrase + "es"}
+    elif phrase.endswith("ies"):
         forms.add(phrase[:-3] + "y")
     elif phrase.endswith("s") and not phrase.endswith("ss") and len(phrase) > 3:
         forms.add(phrase[:-1])
