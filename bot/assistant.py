@@ -23,7 +23,7 @@ from bot.qa.glossary import Glossary, load_glossary
 from bot.qa.parts import Composition, PartAnswerer
 from bot.qa.render import message, render
 from bot.qa.rerank import rerank
-from bot.qa.retrieve import HybridRetriever, Retrieved
+from bot.qa.retrieve import NAME_KINDS, HybridRetriever, Retrieved
 from bot.qa.select import Selection, Selector
 from bot.qa.text import add_words, has_control_chars
 from bot.qa.vocabulary import Vocabulary
@@ -189,6 +189,12 @@ class Assistant:
         if analysis.about_present:  # "already / so far": the state of play may rank below targets and measures
             headings = engine.analyser.rules.present_sections
             candidates += engine.retriever.section_search([analysis.whole], headings, {r.chunk_id for r in candidates})
+        # A company or platform named in the question is looked for word for word when no candidate says it.
+        whole = engine.analyser.rules.whole_area
+        names = frozenset(t.label for t in analysis.topics if t.known and t.kind in NAME_KINDS and t.label not in whole)
+        missing = frozenset(n for n in names if not any(n in r.chunk.text for r in candidates))
+        if missing:
+            candidates += engine.retriever.name_search([analysis.whole], missing, {r.chunk_id for r in candidates})
         ranked = rerank(analysis, candidates, max(self.settings.top_k, c.contexts), c)
         return analysis, candidates, ranked, engine.selector.select(analysis, ranked)
 

@@ -322,3 +322,9 @@ def test_each_and_itself_carry_no_topic(analyser: Analyser) -> None:
     a = analyser.analyse("南虹桥和北虹桥各自主攻啥？")
     assert "各自" not in [t.label for t in a.topics] and len(a.parts) == 2
     assert "本身" not in [t.label for t in analyser.analyse("规划本身是哪个月印发的？").topics]
+
+
+def test_plans_asked_about_carry_no_topic_a_named_plan_does(analyser: Analyser) -> None:
+    # "蔚来在虹桥有啥具体布局计划": 计划 asks what is planned; 全球贸易商计划 is a programme the documents name
+    assert "计划" not in [t.label for t in analyser.analyse("蔚来在虹桥有啥具体布局计划").topics]
+    assert "全球贸易商计划" in [t.label for t in analyser.analyse("全球贸易商计划是什么？").topics]

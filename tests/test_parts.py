@@ -522,3 +522,17 @@ def test_units_are_about_the_things_named_not_the_cbd_every_passage_is_about() -
     assert [u.context.chunk_id for u in out.units] == ["fund"]
     alone = _answerer().compose(analysis(cbd), [area, guide], _selection(area, guide), None)
     assert "area" in [u.context.chunk_id for u in alone.units]
+
+
+def test_what_an_earlier_part_counts_is_a_thing_a_later_part_borrows() -> None:
+    """ "How many headquarters companies does the CBD have now, and what is the target?": the headquarters are
+    reached through "How many" (capitalised, as a question opens), and the target is theirs, not the CBD's."""
+    hq = replace(topic("总部类企业", 3.0, kind="concept"), text="How many headquarters")
+    cbd = replace(topic("商务区", 2.0, kind="place"), text="the CBD")
+    aim = replace(topic("目标", 3.0, kind="concept"), text="target")
+    first = PartAnalysis("How many headquarters companies does the CBD have now", (hq, cbd), asks_figure=True)
+    second = PartAnalysis("and what is the target", (aim,), asks_target=True)
+    a = analysis(hq, cbd, aim, parts=(first, second), lang="en")
+    answerer = _answerer()
+    assert hq in answerer.own_things(first)
+    assert answerer.subjects(a, second) == [hq]

@@ -26,3 +26,27 @@ def test_the_dense_query_adds_document_terms_to_english_questions_only(analyser)
 def test_weighted_reciprocal_rank_fusion() -> None:
     fused = _rrf([({"a": 1, "b": 2}, 1.0), ({"b": 1}, 3.0)], c=5)
     assert fused["b"] == 1 / 7 + 3 / 6 and fused["a"] == 1 / 6 and fused["b"] > fused["a"]
+
+
+def test_a_name_is_searched_word_for_word_among_the_passages_that_say_it(analyser) -> None:
+    """ "蔚来在虹桥有啥具体布局计划": a company named once in a long list of companies weighs little in that
+    passage's score; the name search finds it among the passages that say it, and only those."""
+    from bot.qa.analyse import PartAnalysis
+    from bot.qa.retrieve import HybridRetriever, KeywordIndex
+    from ingest.store import StoredChunk
+
+    chunks = [
+        StoredChunk("brand", "打造商务区全球贸易商计划品牌，常态化推介商务区布局。", {"section": "举措"}),
+        StoredChunk(
+            "cars", "中核建设、晶科能源等为新能源产业，蔚来、威马等汽车行业新总部加速集聚。", {"section": "基础"}
+        ),
+        StoredChunk("zone", "北虹桥片区重点发展汽车新势力。", {"section": "布局"}),
+    ]
+    # keyword search only: no dense index is read
+    retriever = HybridRetriever.model_construct(
+        keyword_index=KeywordIndex(chunks), analyser=analyser, config=analyser.config
+    )
+    query = PartAnalysis("蔚来在虹桥有啥具体布局", ())
+    found = retriever.name_search([query], frozenset({"蔚来"}), set())
+    assert [r.chunk_id for r in found] == ["cars"]
+    assert retriever.name_search([query], frozenset({"蔚来"}), {"cars"}) == []

@@ -275,8 +275,7 @@ class PartAnswerer:
         the question)."""
         # "how many headquarters": a name reached through "how many" is what the figure counts, its subject (not one
         # reached through "how big", which names the measure)
-        counted = [t for t in self.analyser.asked_names(part.topics) if _COUNTING.search(t.text)]
-        things = [*self.things(part.topics), *counted] if part.asks_figure else self.things(part.topics)
+        things = [*self.things(part.topics), *self._counted(part)]
         # "靠啥载体" after "北虹桥片区主打啥": the class noun asked for is no subject; the part's is the earlier part's.
         things = [t for t in things if not self.analyser.asks_members(t, part.text)]
         if part.asks_kind:
@@ -292,7 +291,8 @@ class PartAnswerer:
         when they name nothing else; for a part that names nothing that weighs, their specific words when they name no
         glossary thing."""
         before = analysis.parts[: analysis.parts.index(part)] if part in analysis.parts else ()
-        things = [t for p in before for t in self.things(p.topics)]
+        # (what an earlier part counts is a thing it names: "How many headquarters … now, and what is the target?")
+        things = [t for p in before for t in (*self.things(p.topics), *self._counted(p))]
         # not the CBD (rules.yaml whole_area) when they name something else: every passage is about it ("商务区现在有
         # 综保区吗 啥时候能建成": the bonded zone)
         things = [t for t in things if t.label not in self.analyser.rules.whole_area] or things
@@ -306,6 +306,12 @@ class PartAnswerer:
         # A part with no word of its own that weighs, known or not ("比上年涨了多少"), is about the specific words
         # of the parts before when they name no glossary thing either ("新增了多少家法人企业": 法人企业).
         return [t for p in before for t in self.analyser.specific(p.topics)]
+
+    def _counted(self, part: PartAnalysis) -> list[Topic]:
+        """The names a figure part counts through "how many" / 多少 (not one reached through "how big")."""
+        if not part.asks_figure:
+            return []
+        return [t for t in self.analyser.asked_names(part.topics) if _COUNTING.search(t.text)]
 
     def things(self, topics: tuple[Topic, ...]) -> list[Topic]:
         """The glossary names among the topics, except a name asked through a question word ("哪些产业")."""
@@ -343,7 +349,7 @@ class PartAnswerer:
 
 
 #: How a name asked for counts its members ("how many headquarters", "多少家总部").
-_COUNTING = re.compile(r"\bhow many\b|多少|几")
+_COUNTING = re.compile(r"\bhow many\b|多少|几", re.IGNORECASE)
 
 
 def _says(topic: Topic, text: str) -> bool:

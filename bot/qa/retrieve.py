@@ -25,6 +25,9 @@ from bot.qa.config import EngineConfig
 from bot.qa.text import figures, tokens, weighted_tokens
 from ingest.store import Index, StoredChunk
 
+#: Glossary kinds of proper names (a company, a platform): a passage either says one word for word or is not about it.
+NAME_KINDS = frozenset({"org", "platform"})
+
 
 def keyword_tokens(part: PartAnalysis, bigram_weight: float) -> dict[str, float]:
     """What BM25 scores for one part of a question: its tokens and its document words, with weights."""
@@ -217,6 +220,14 @@ class HybridRetriever(BaseRetriever):
                 [any(h in str(c.metadata.get("section", "")) for h in headings) for c in self.chunks]
             )
         return self.search_among(parts, self._naming[headings], exclude)
+
+    def name_search(self, parts: list[PartAnalysis], names: frozenset[str], exclude: set[str]) -> list[Retrieved]:
+        """Passages that say one of the names (a company, a platform) word for word, ranked by keywords, for
+        questions whose candidates miss it: a name in a long list of names weighs little in a passage's score."""
+        key = frozenset(f"name:{n}" for n in names)
+        if key not in self._naming:
+            self._naming[key] = np.array([any(n in c.text for n in names) for c in self.chunks])
+        return self.search_among(parts, self._naming[key], exclude)
 
     @cached_property
     def _naming(self) -> dict[frozenset[str], np.ndarray]:
