@@ -140,3 +140,8 @@ def test_naming_an_investment_amount_asks_for_a_figure() -> None:
     r = rules()
     asked = ("actual fdi in 2021 for the cbd?", "2021年实到外资多少", "investment inflow?")
     assert all(r.figure.search(q) for q in asked)
+
+
+def test_le_mei_closes_a_question_as_ma_does() -> None:
+    # "“虹桥大学”是怎么回事？选址定了没": 定了没 (= 定了没有) asks; the part is a question of its own
+    assert rules().question_cue.search("选址定了没") and not rules().question_cue.search("选址已经确定")

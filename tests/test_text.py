@@ -253,3 +253,7 @@ def test_words_naming_the_form_of_the_answer_are_no_topic() -> None:
     """ "同比增长幅度为多少", "哪些业务类型": the figure is the growth, the list the business lines."""
     assert "幅度" not in content_terms("同比增长幅度为多少")
     assert "类型" not in content_terms("重点发展哪些业务类型")
+
+
+def test_a_clause_ending_le_mei_is_a_part_of_its_own() -> None:
+    assert split_parts("“虹桥大学”是怎么回事？选址定了没") == ["“虹桥大学”是怎么回事", "选址定了没"]
