@@ -536,3 +536,19 @@ def test_what_an_earlier_part_counts_is_a_thing_a_later_part_borrows() -> None:
     answerer = _answerer()
     assert hq in answerer.own_things(first)
     assert answerer.subjects(a, second) == [hq]
+
+
+def test_a_zone_word_or_the_quantity_asked_refers_to_the_thing_named_before() -> None:
+    """ "Which industries is North Hongqiao meant to focus on, and how large is that area in square kilometres?":
+    片区 ("that area") and 面积 (the quantity asked) say how the part asks; it is about North Hongqiao, whose area the
+    documents never give (the CBD's 151.4 km² is no answer). Asked alone, the area is what the part is about."""
+    north = topic("北虹桥片区", 3.0, kind="zone")
+    zone_word = topic("片区", 2.0, kind="general")
+    area = topic("面积", 3.0, kind="concept")
+    first = PartAnalysis("Which industries is North Hongqiao meant to focus on", (north,))
+    second = PartAnalysis("and how large is that area in square kilometres", (zone_word, area), asks_figure=True)
+    a = analysis(north, zone_word, area, parts=(first, second), lang="en")
+    answerer = _answerer()
+    assert answerer.subjects(a, second) == [north]
+    alone = PartAnalysis("商务区总面积有多大", (area,), asks_figure=True)
+    assert answerer.subjects(analysis(area, parts=(alone,)), alone) == [area]

@@ -132,7 +132,8 @@ class PartAnswerer:
         about = self.subjects(analysis, part)
         # A part that names nothing of its own borrows the things an earlier part names to pick units; those units must
         # say them, and what the part asks of them ("去哪儿申请"), themselves, not in another sentence of their passage.
-        borrowed = not self.own_things(part) and bool(self.earlier_things(analysis, part))
+        own_ids = {id(t) for t in self.own_things(part)}
+        borrowed = not any(id(t) in own_ids for t in about) and bool(self.earlier_things(analysis, part))
         # "…the talent station…, and where is it located?": the zone or place asked for must be named for the borrowed
         # subject, not for nothing in particular.
         search = self._with_subject(analysis, part, about) if borrowed else sub
@@ -262,12 +263,13 @@ class PartAnswerer:
         reached through a question word ("哪些产业" for the nine industries) counts only when nothing else is
         named; with no glossary name at all, its specific words."""
         named = self.analyser.named
-        return (
-            self.own_things(part)
-            or self.earlier_things(analysis, part)
-            or named(part.topics)
-            or self.analyser.specific(part.topics)
-        )
+        own = self.own_things(part)
+        # "…North Hongqiao…, and how large is that area / how big is it in sq km": a generic word for a zone (片区) and
+        # the quantity a figure part asks for (面积) say how it asks, not of what: it is about the thing named before,
+        # whose area the documents never give (of the CBD, with nothing before it, the quantity is the subject).
+        if own and all(self._generic(part, t) for t in own):
+            own = [t for t in self.earlier_things(analysis, part) if not self._generic(part, t)] or own
+        return own or self.earlier_things(analysis, part) or named(part.topics) or self.analyser.specific(part.topics)
 
     def own_things(self, part: PartAnalysis) -> list[Topic]:
         """The things a part names itself; not a class noun it asks members of ("靠啥载体"); in a zone or place
@@ -306,6 +308,11 @@ class PartAnswerer:
         # A part with no word of its own that weighs, known or not ("比上年涨了多少"), is about the specific words
         # of the parts before when they name no glossary thing either ("新增了多少家法人企业": 法人企业).
         return [t for p in before for t in self.analyser.specific(p.topics)]
+
+    def _generic(self, part: PartAnalysis, t: Topic) -> bool:
+        """A word for a kind of place (片区), or for the quantity a figure part asks (面积, GDP)."""
+        r = self.analyser.rules
+        return t.label in r.kind_words or (part.asks_figure and any(q.fullmatch(t.label) for _, q in r.figure_quantity))
 
     def _counted(self, part: PartAnalysis) -> list[Topic]:
         """The names a figure part counts through "how many" / 多少 (not one reached through "how big")."""
