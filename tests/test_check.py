@@ -337,3 +337,13 @@ def test_an_investment_amount_is_no_tax_total_nor_a_count_of_foreign_firms() -> 
     used = units_of([passage("2021 年，商务区实到外资 20 亿美元。", "u", section="规划 › 发展基础")], 20)
     asked = analysis(foreign, text="2021年实到外资多少？", asks_figure=True, numbers=("2021",))
     assert check(asked, _selection(used), SELECTOR) is None
+
+
+def test_a_share_asked_for_is_no_count() -> None:
+    """ "里面外资企业占多少？": a count of firms is no share of them; a sentence giving the share answers."""
+    foreign = topic("外资", 2.0, kind="concept")
+    count = units_of([passage("累计引进外资企业 200 多家。", "c", section="规划 › 发展基础")], 20)
+    asked = analysis(foreign, text="里面外资企业占多少？", asks_figure=True)
+    assert check(asked, _selection(count), SELECTOR).code is RefusalCode.FIGURE_MISSING
+    share = units_of([passage("其中外资企业占比达到 30%。", "s", section="规划 › 发展基础")], 20)
+    assert check(asked, _selection(share), SELECTOR) is None
