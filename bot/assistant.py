@@ -190,8 +190,7 @@ class Assistant:
             headings = engine.analyser.rules.present_sections
             candidates += engine.retriever.section_search([analysis.whole], headings, {r.chunk_id for r in candidates})
         # A company or platform named in the question is looked for word for word when no candidate says it.
-        whole = engine.analyser.rules.whole_area
-        names = frozenset(t.label for t in analysis.topics if t.known and t.kind in NAME_KINDS and t.label not in whole)
+        names = frozenset(t.label for t in analysis.topics if t.known and t.kind in NAME_KINDS)
         missing = frozenset(n for n in names if not any(n in r.chunk.text for r in candidates))
         if missing:
             candidates += engine.retriever.name_search([analysis.whole], missing, {r.chunk_id for r in candidates})

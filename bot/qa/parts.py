@@ -141,8 +141,8 @@ class PartAnswerer:
         # One of two things joined by "and" ("FT accounts and aircraft leasing") is answered by units that say it
         # themselves, in its own words: the other thing's passage may mention it, and a related term is broader.
         alone = part.joined
-        # Units are about the things named, not the CBD every passage is about nor the present a word of time
-        # reaches, when it names others ("商务区现在有多少家总部企业": the headquarters, not the area's first line).
+        # Units are about the things named, not the CBD every passage is about, when it names others ("商务区要设的
+        # 产业基金叫啥": the fund, not the area's first line).
         r = self.analyser.rules
         named = [t for t in about if t.label not in r.whole_area] or about
         mine = self._about(
@@ -202,7 +202,6 @@ class PartAnswerer:
         why = why or Refusal(RefusalCode.NOTHING_SPECIFIC, "no cited sentence states what this part asks about")
         # What the documents say of the part's subject: not of the CBD as a whole, which every passage is about, nor
         # of the section a word of time reaches ("目前有几所国际学校": 发展基础 says when, not what is asked about).
-        r = self.analyser.rules
         subject = [t for t in about if t.label not in r.whole_area and t.label not in r.present_sections]
         units = self._about(subject, own.chosen, kind, strict=True, passage=not (borrowed or alone), related=not alone)
         if why.code in DETAIL and units:
