@@ -71,6 +71,12 @@ def test_question_parts() -> None:
         "anything on FT accounts",
         "what do firms need to qualify",
     ]
+    # a telegraphic item ended by "+" or "&" asks something of its own; a fragment ended by "and" goes with the next
+    assert split_parts("north hongqiao - main industries + how big is it?") == [
+        "north hongqiao - main industries",
+        "how big is it",
+    ]
+    assert split_parts("For the low-carbon sector and what companies are there?") == []
     # a closing remark that asks nothing goes with the part before it, not a part of its own; one about the asker
     # is no part of any part
     assert split_parts("Which zone suits us? What's its size target? by the end of 2025") == [

@@ -190,6 +190,10 @@ def numbers(text: str) -> list[str]:
 MAX_PARTS = 4
 
 
+#: What ends a piece that asks something even without a question word.
+_ASKED_END = re.compile(r"[?？+＋&]")
+
+
 def split_parts(question: str) -> list[str]:
     """The parts of a multi-part question ("哪个片区？到2025年多大规模", "Which zones …, and what's …");
     a single question gives an empty list."""
@@ -200,7 +204,9 @@ def split_parts(question: str) -> list[str]:
     for m in [*r.part_break.finditer(question), None]:
         piece = question[start : m.start() if m else len(question)].strip(" ，,。.")
         if piece:
-            if m and ("?" in m.group(0) or "？" in m.group(0)):
+            # a piece that ends at a question mark asks something; so does a telegraphic item ended by "+" or "&"
+            # ("north hongqiao - main industries + how big is it?")
+            if m and _ASKED_END.search(m.group(0)):
                 asked.add(len(pieces))
             pieces.append(piece)
         start = m.end() if m else start
