@@ -328,3 +328,11 @@ def test_plans_asked_about_carry_no_topic_a_named_plan_does(analyser: Analyser) 
     # "蔚来在虹桥有啥具体布局计划": 计划 asks what is planned; 全球贸易商计划 is a programme the documents name
     assert "计划" not in [t.label for t in analyser.analyse("蔚来在虹桥有啥具体布局计划").topics]
     assert "全球贸易商计划" in [t.label for t in analyser.analyse("全球贸易商计划是什么？").topics]
+
+
+def test_who_asks_and_the_class_asked_for_are_no_things_the_documents_never_name(analyser: Analyser) -> None:
+    # a leading clause about the asker says who asks ("…的记者，"); a class noun asked through a question word ("哪个
+    # 部门") is what the answer names a member of
+    assert analyser.analyse("我是跑虹桥条线的记者，想核实一下通知还抄送了哪些单位？").unknown_nouns == ()
+    assert analyser.analyse("规划是哪个部门发布的？").unknown_nouns == ()
+    assert analyser.analyse("记者站的租金是多少？").unknown_nouns != ()

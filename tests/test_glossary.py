@@ -171,3 +171,18 @@ def test_a_noun_in_is_has_its_plural_in_es_and_the_common_misspelling() -> None:
 def test_players_are_companies(glossary) -> None:
     assert "企业" in {m.term.zh for m in glossary.match_english("Does it name any existing players?")}
     assert "三轴" in {m.term.zh for m in glossary.match_english("Name the growth axises running through it.")}
+
+
+def test_a_one_character_everyday_word_is_a_word_of_its_own_on_hand_built_terms() -> None:
+    from bot.qa.glossary import Glossary, Term
+
+    g = Glossary(terms=[Term(zh="沿", en="along", kind="general"), Term(zh="氢能", en="hydrogen", zh_aliases=("氢",))])
+    assert [m.term.zh for m in g.match_chinese("沿线串了哪些平台")] == []  # 沿 inside 沿线
+    assert [m.term.zh for m in g.match_chinese("沿G50高速延伸")] == ["沿"]
+    # a one-character name of a thing is one inside its compounds too
+    assert [m.term.zh for m in g.match_chinese("打通氢燃料电池汽车产业链")] == ["氢能"]
+
+
+def test_document_speak_names_the_notice_and_its_date(glossary) -> None:
+    assert "通知" in {m.term.zh for m in glossary.match_chinese("那份发文是哪个部门出的")}
+    assert "印发" in {m.term.zh for m in glossary.match_chinese("落款是哪天")}

@@ -552,3 +552,17 @@ def test_a_zone_word_or_the_quantity_asked_refers_to_the_thing_named_before() ->
     assert answerer.subjects(a, second) == [north]
     alone = PartAnalysis("商务区总面积有多大", (area,), asks_figure=True)
     assert answerer.subjects(analysis(area, parts=(alone,)), alone) == [area]
+
+
+def test_a_borrowed_part_may_ask_in_a_locality_word_the_documents_never_use() -> None:
+    """ "…数字干线发展轴起点在哪？沿线串了哪些平台？": 沿线 (along the line) is where the part asks, not a thing the
+    documents leave out; 门槛 (a noun they never use) still is one."""
+    axis = topic("数字干线发展轴", 2.0, kind="axis")
+    text = "中部“数字干线发展轴”。以长宁天山西路为起点，串联虹桥临空数字经济产业园、北斗西虹桥基地等产业平台。"
+    line = passage(text, "axis")
+    first = PartAnalysis("数字干线发展轴起点在哪", (axis,))
+    answerer = PartAnswerer(ANALYSER, Selector(ANALYSER), Recording(line))
+    for word, status in (("沿线", "answered"), ("门槛", "not_stated")):
+        then = PartAnalysis(f"{word}串了哪些平台", (topic(word, 2.0, known=False), topic("平台", 0.3)))
+        a = analysis(axis, *then.topics, parts=(first, then))
+        assert answerer.compose(a, [line], _selection(line), None).parts[1].status == status, word

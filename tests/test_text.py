@@ -263,3 +263,17 @@ def test_words_naming_the_form_of_the_answer_are_no_topic() -> None:
 
 def test_a_clause_ending_le_mei_is_a_part_of_its_own() -> None:
     assert split_parts("“虹桥大学”是怎么回事？选址定了没") == ["“虹桥大学”是怎么回事", "选址定了没"]
+
+
+def test_a_leading_clause_about_the_asker_is_no_part_of_the_question() -> None:
+    from bot.qa.text import without_asker
+
+    assert without_asker("我是跑虹桥条线的记者，想核实一下还抄送了哪些单位？") == "想核实一下还抄送了哪些单位？"
+    # a leading clause that asks stays ("我想了解一下，…")
+    assert without_asker("我想了解一下，北虹桥片区重点发展哪些产业？") == "我想了解一下，北虹桥片区重点发展哪些产业？"
+
+
+def test_how_words_say_where_or_how_a_question_asks() -> None:
+    from bot.qa.text import how_words
+
+    assert "沿线" in how_words("沿线串了哪些平台") and "平台" not in how_words("沿线串了哪些平台")

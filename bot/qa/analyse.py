@@ -16,7 +16,7 @@ from typing import Literal
 
 from bot.qa.config import EngineConfig
 from bot.qa.followup import Reading, read
-from bot.qa.glossary import Glossary, Match, english_word
+from bot.qa.glossary import Glossary, Match, Term, english_word
 from bot.qa.rules import rules
 from bot.qa.text import (
     BARE_YEAR,
@@ -198,8 +198,14 @@ class Analyser:
             return piece
         # a thing of its own: not an everyday word, a concept that frames the question (zone, target), a document or
         # the CBD, which "Which zone should we look at" and "Is that something the catalogue targets" name too
-        framing = ("", "general", "document", "concept", "section")
-        named = [m for m in self.matches(bare) if m.term.kind not in framing and m.term.zh not in self.rules.whole_area]
+        # (a document is framing, not a thing of the document such as its distribution list: 抄送, 印发)
+        framing = ("", "general", "concept", "section")
+        documents = [w for w in self.rules.followup.document_words if not w.isascii()]
+
+        def frames(term: Term) -> bool:
+            return term.kind in framing or (term.kind == "document" and any(w in term.zh for w in documents))
+
+        named = [m for m in self.matches(bare) if not frames(m.term) and m.term.zh not in self.rules.whole_area]
         return bare if named or self.rules.figure.search(bare) else piece
 
     def _elliptical(self, parts: tuple[PartAnalysis, ...]) -> tuple[PartAnalysis, ...]:
@@ -515,10 +521,12 @@ class Analyser:
         verbs and fillers such as 比如, 进驻, 中间 are how people ask, not what they ask about), and the words of the
         thing an English question asks for ("how much cash reward", "the current director") that neither the glossary
         nor the documents' English ever uses."""
-        unknown = [t.label for t in topics if not t.known and not t.number]
+        # (not a class noun asked for through a question word, whose members the answer names: "哪个部门出的")
+        unknown = [t.label for t in topics if not t.known and not t.number and not self.asks_members(t, text)]
         if not unknown:
             return ()
-        named = nouns(text)
+        # (not what a statement about the asker names: "我是跑虹桥条线的记者，…还抄送了哪些单位")
+        named = nouns(self._question_of(text))
         # a post asked who holds ("主任是谁", which jieba may not tag as a noun) is a thing named too
         posts = {w for w in unknown if re.search(rf"{re.escape(w)}(?:是谁|是哪位)|谁是{re.escape(w)}", text)}
         chinese = [w for w in unknown if not w.isascii() and (w in named or w in posts)]

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from bot.errors import ConfigError
+from bot.qa.text import word_edges
 from ingest.chunk import SECTION_SEP
 
 logger = logging.getLogger(__name__)
@@ -230,11 +231,17 @@ class Glossary:
         """Glossary terms (or their Chinese aliases) in a Chinese text, longest first, non-overlapping."""
         taken = [False] * len(text)
         found: list[Match] = []
+        edges: set[int] | None = None
         for phrase in self._zh_patterns:
             start = text.find(phrase)
             while start >= 0:
                 end = start + len(phrase)
-                if not any(taken[start:end]):
+                # a one-character everyday word (沿, 涨) is a word of its own, not a character inside one (沿线); a
+                # one-character name of a thing (氢) is one in its compounds too (氢燃料电池)
+                alone = len(phrase) == 1 and all(t.kind == "general" for t in self._zh[phrase])
+                if alone and edges is None:
+                    edges = word_edges(text)
+                if not any(taken[start:end]) and (not alone or {start, end} <= (edges or set())):
                     for i in range(start, end):
                         taken[i] = True
                     found.extend(Match(t, start, end, phrase) for t in _unique(self._zh[phrase]))

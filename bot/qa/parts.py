@@ -19,6 +19,7 @@ from bot.qa.check import check
 from bot.qa.rerank import rerank
 from bot.qa.retrieve import HybridRetriever, Retrieved
 from bot.qa.select import Selection, Selector, Unit, title
+from bot.qa.text import how_words
 from bot.types import Refusal, RefusalCode
 
 PartStatus = Literal["answered", "not_stated"]
@@ -235,9 +236,14 @@ class PartAnswerer:
         said = sum(t.weight for t in asked if any(_says(t, f"{u.leaf}\n{u.text}") for u in units))
         # Words the documents never use, in either language: an English word their English says ("mainly" in "which
         # industries does it mainly develop") is how the documents put things too, not a thing they leave out.
+        # A Chinese word the documents never use that says where or how it asks ("沿线串了哪些平台": along the line) is
+        # no thing they leave out either.
         says_en = self.analyser.vocabulary.says_in_english
+        how = how_words(part.text) if not part.text.isascii() else frozenset()
         unknown = sum(
-            t.weight for t in topics if not t.known and not t.number and not (t.label.isascii() and says_en(t.label))
+            t.weight
+            for t in topics
+            if not t.known and not t.number and not (t.label.isascii() and says_en(t.label)) and t.label not in how
         )
         asked_weight = sum(t.weight for t in asked)
         enough = not asked_weight or said / asked_weight >= self.config.support

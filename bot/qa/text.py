@@ -245,9 +245,18 @@ def about_asker(text: str) -> bool:
 
 def without_asker(part: str) -> str:
     """A part without the sentences in it that are statements about the asker, unless nothing else is left."""
-    sentences = [m.group(0) for m in _SENTENCE.finditer(part)]
+    # (a leading clause too: "我是跑虹桥条线的记者，想核实一下…还抄送了哪些单位？")
+    sentences = [c for m in _SENTENCE.finditer(part) for c in _leading_clause(m.group(0))]
     kept = [s for s in sentences if not about_asker(s)]
     return "".join(kept).strip() if kept and len(kept) < len(sentences) else part
+
+
+def _leading_clause(sentence: str) -> list[str]:
+    """A Chinese sentence as its first clause and the rest, when the first clause (up to a comma) is about the asker."""
+    head, comma, rest = sentence.partition("，") if "，" in sentence else sentence.partition(",")
+    if comma and rest.strip() and is_chinese(head) and about_asker(head):
+        return [head + comma, rest]
+    return [sentence]
 
 
 #: A sentence, or a label ending in a colon ("Airline HQ relocation question: how many …": the label asks nothing).
@@ -319,3 +328,16 @@ def nouns(text: str) -> frozenset[str]:
         for w, nxt in zip(words, after, strict=True)
         if w.flag.startswith(_NOUN_FLAGS) and len(w.word) >= 2 and not (w.flag == "vn" and nxt[:1] in _VERB_NEXT)
     )
+
+
+#: jieba flags of words that say how or where a question asks, not what about: a locality word (沿线, 周边), an adverb,
+#: a preposition, a conjunction, a particle, a pronoun, a numeral or measure word.
+_HOW_FLAGS = ("f", "d", "p", "c", "u", "r", "m", "q", "y", "e", "o")
+
+
+def how_words(text: str) -> frozenset[str]:
+    """The words of a Chinese text that say how it asks (沿线 in "沿线串了哪些平台"), by their part of speech."""
+    import jieba.posseg
+
+    _jieba()
+    return frozenset(w.word for w in jieba.posseg.lcut(text) if w.flag.startswith(_HOW_FLAGS))
