@@ -566,3 +566,33 @@ def test_a_borrowed_part_may_ask_in_a_locality_word_the_documents_never_use() ->
         then = PartAnalysis(f"{word}串了哪些平台", (topic(word, 2.0, known=False), topic("平台", 0.3)))
         a = analysis(axis, *then.topics, parts=(first, then))
         assert answerer.compose(a, [line], _selection(line), None).parts[1].status == status, word
+
+
+def test_a_part_naming_only_the_present_is_about_the_thing_named_before() -> None:
+    """ "…the low-carbon / new energy sector…? Which companies are there already?": "already" reaches the section of
+    the present (发展基础), which says when the part asks of, not what: it is about low-carbon new energy."""
+    energy = topic("低碳新能源", 2.0, kind="industry")
+    firms = topic("企业", 0.4, kind="general")
+    present = topic("发展基础", 3.0, kind="section")
+    first = PartAnalysis("Can you give me an overview of the low-carbon / new energy sector", (energy,))
+    second = PartAnalysis("Which companies are there already", (firms, present))
+    a = analysis(energy, firms, present, parts=(first, second), lang="en")
+    assert _answerer().subjects(a, second) == [energy]
+    alone = PartAnalysis("目前发展基础怎么样", (present,))
+    assert _answerer().subjects(analysis(present, parts=(alone,)), alone) == [present]
+
+
+def test_a_thing_named_only_through_a_related_term_is_looked_for_in_its_own_words() -> None:
+    """ "We're an Israeli VC. Is Hongqiao setting up a government guidance fund, how big will it be?": the VC rows the
+    asker's words brought in name the fund only through a related term (风投); the sentence naming the fund answers."""
+    fund = topic("产业引导基金", 3.0, "引导基金", kind="measure", related=("风投",))
+    size = topic("面积", 2.0, kind="concept")
+    vc = passage("大力引进风投机构、基金管理机构和投资性公司。", "vc", section="规划 › 产业金融")
+    guide = passage("推动设立虹桥国际中央商务区产业引导基金。", "fund", rank=2, section="规划 › 发展举措")
+    first = PartAnalysis("Is Hongqiao setting up a government guidance fund", (fund,))
+    second = PartAnalysis("how big will it be", (size,), asks_figure=True)
+    a = analysis(fund, size, parts=(first, second), lang="en", asks_figure=True)
+    answerer = PartAnswerer(ANALYSER, Selector(ANALYSER), Recording(guide, vc))
+    out = answerer.compose(a, [vc, guide], _selection(vc), None)
+    assert out.parts[0].status == "answered"
+    assert [u.context.chunk_id for u in out.parts[0].units] == ["fund"]

@@ -184,7 +184,11 @@ class PartAnswerer:
         heads = [t for t in search.topics if t.label in search.list_heads]
         items = {u.context.chunk_id for t in heads for u in selection.units if self.selector.listed_under(t, u)}
         listing = search.asks_list and len(items) >= 2
-        if refusal is None and not listing and answers(mine):
+        # A thing the part names itself that the chosen units only touch through a related term ("government guidance
+        # fund" by the VC rows the asker's "We're an Israeli VC" brought in) is looked for in its own words first: a
+        # passage that names it is the answer.
+        exact = self._named_exactly(part, about, mine) or borrowed or alone
+        if refusal is None and not listing and exact and answers(mine):
             return PartAnswer(part.text, "answered", mine)
         # The part's own retrieval: the whole question's candidates may miss a passage only it asks for.
         pool = {r.chunk_id: r for r in [*self.retriever.retrieve(search, k=self.config.pool), *candidates]}
@@ -196,9 +200,11 @@ class PartAnswerer:
         )
         why = check(search, own, self.selector)
         units = self._about(named, own.chosen, kind, passage=not (borrowed or alone), related=not alone)
+        if not exact:  # the passages that name the thing in its own words, when some do
+            units = tuple(u for u in units if self._named_exactly(part, about, (u,))) or units
         if why is None and answers(units):  # the units quoted, not only the ones chosen, answer it
             return PartAnswer(part.text, "answered", units)
-        if refusal is None and listing and answers(mine):
+        if refusal is None and (listing or not exact) and answers(mine):
             return PartAnswer(part.text, "answered", mine)
         why = why or Refusal(RefusalCode.NOTHING_SPECIFIC, "no cited sentence states what this part asks about")
         # What the documents say of the part's subject: not of the CBD as a whole, which every passage is about, nor
@@ -208,6 +214,14 @@ class PartAnswerer:
         if why.code in DETAIL and units:
             return PartAnswer(part.text, "not_stated", units[:1], why)
         return PartAnswer(part.text, "not_stated", (), why)
+
+    def _named_exactly(self, part: PartAnalysis, about: list[Topic], units: tuple[Unit, ...]) -> bool:
+        """Some unit says, in its own words, each specific thing the part names itself (a measure, a platform, an
+        organisation: not an everyday word, a concept or a section), not only a related term of it."""
+        own = {id(t) for t in self.own_things(part)}
+        framing = ("", "general", "concept", "section", "document")
+        specific = [t for t in about if id(t) in own and t.kind not in framing]
+        return all(any(t.covered_by(f"{u.section}\n{u.direction}\n{u.chunk_text}") for u in units) for t in specific)
 
     def _with_subject(self, analysis: QueryAnalysis, part: PartAnalysis, about: list[Topic]) -> QueryAnalysis:
         """The part as a question of its own, with the things it borrows from an earlier part named (searched for
@@ -315,9 +329,14 @@ class PartAnswerer:
         return [t for p in before for t in self.analyser.specific(p.topics)]
 
     def _generic(self, part: PartAnalysis, t: Topic) -> bool:
-        """A word for a kind of place (片区), or for the quantity a figure part asks (面积, GDP)."""
+        """A word for a kind of place (片区), for the quantity a figure part asks (面积, GDP), or for the time it asks
+        of (the present a word such as "already" reaches: "…low-carbon…? Which companies are there already?")."""
         r = self.analyser.rules
-        return t.label in r.kind_words or (part.asks_figure and any(q.fullmatch(t.label) for _, q in r.figure_quantity))
+        return (
+            t.label in r.kind_words
+            or t.label in r.present_sections
+            or (part.asks_figure and any(q.fullmatch(t.label) for _, q in r.figure_quantity))
+        )
 
     def _counted(self, part: PartAnalysis) -> list[Topic]:
         """The names a figure part counts through "how many" / 多少 (not one reached through "how big")."""
