@@ -336,3 +336,13 @@ def test_who_asks_and_the_class_asked_for_are_no_things_the_documents_never_name
     assert analyser.analyse("我是跑虹桥条线的记者，想核实一下通知还抄送了哪些单位？").unknown_nouns == ()
     assert analyser.analyse("规划是哪个部门发布的？").unknown_nouns == ()
     assert analyser.analyse("记者站的租金是多少？").unknown_nouns != ()
+
+
+def test_what_the_asker_says_of_themselves_asks_no_figure_and_an_everyday_word_is_spelt_right(
+    analyser: Analyser,
+) -> None:
+    q = "I'm co-founder of a game studio that earns most revenue overseas. Is esports somthing Hongqiao wants?"
+    a = analyser.analyse(q)
+    assert not a.whole.asks_figure  # "revenue" is in what the asker says of themselves
+    assert "something" in a.text and "somthing" not in {t.label for t in a.topics}
+    assert analyser.analyse("What revenue does the digital economy earn?").whole.asks_figure

@@ -148,8 +148,13 @@ class Analyser:
         self.rules = rules()
         self.topics = lru_cache(maxsize=4096)(self._topics)
         self.homophones = Homophones([*glossary.chinese_terms, *words_zh(vocabulary.text)], vocabulary.text)
+        # a misspelt word becomes one the documents' English or the glossary writes, or an everyday word of how a
+        # question asks ("somthing": something), which then weighs nothing
+        stop = self.rules.en_stop
         self.misspellings = Misspellings(
-            lambda w: vocabulary.writes_in_english(w) or glossary.knows_english(w), english_word, self.rules.figure
+            lambda w: vocabulary.writes_in_english(w) or glossary.knows_english(w) or w in stop,
+            english_word,
+            self.rules.figure,
         )
 
     def analyse(self, question: str, history: list[dict[str, str]] | None = None) -> QueryAnalysis:
@@ -347,17 +352,21 @@ class Analyser:
             for word, weight in [(m.term.zh, 1.0)] + [(w, self.config.related_weight) for w in m.term.related]:
                 if word not in text:
                     expansion[word] = max(expansion.get(word, 0.0), weight)
-        measures = [*r.measure.findall(text), *(m for m, pattern in r.counted_en if pattern.search(text))]
-        if r.figure.search(text):  # "举办场次…定为多少": the count is named by its measure word (场次: 场)
-            measures += [m for term in content_terms(text) if (n := r.measure_noun.fullmatch(term)) for m in n.groups()]
+        # what is asked, not what the asker says of themselves ("…a game studio that earns most revenue overseas. Is
+        # gaming something Hongqiao wants?" asks no figure)
+        asked = without_asker(text)
+        measures = [*r.measure.findall(asked), *(m for m, pattern in r.counted_en if pattern.search(asked))]
+        if r.figure.search(asked):  # "举办场次…定为多少": the count is named by its measure word (场次: 场)
+            nouns_of = (r.measure_noun.fullmatch(term) for term in content_terms(asked))
+            measures += [m for n in nouns_of if n for m in n.groups()]
         measures = list(dict.fromkeys(measures))
         return PartAnalysis(
             text=text,
             topics=self.topics(text, related),
             expansion=tuple(expansion.items()),
-            asks_figure=bool(r.figure.search(text)),
-            asks_present=bool(r.present.search(text)),
-            asks_target=bool(r.target_ask.search(text)) and not r.present.search(text),
+            asks_figure=bool(r.figure.search(asked)),
+            asks_present=bool(r.present.search(asked)),
+            asks_target=bool(r.target_ask.search(asked)) and not r.present.search(asked),
             measures=tuple(measures),
             numbers=tuple(dict.fromkeys(numbers(text))),
             asks_kind=next((kind for kind, pattern in r.asks_kind if pattern.search(text)), None),
