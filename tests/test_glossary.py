@@ -186,3 +186,17 @@ def test_a_one_character_everyday_word_is_a_word_of_its_own_on_hand_built_terms(
 def test_document_speak_names_the_notice_and_its_date(glossary) -> None:
     assert "通知" in {m.term.zh for m in glossary.match_chinese("那份发文是哪个部门出的")}
     assert "印发" in {m.term.zh for m in glossary.match_chinese("落款是哪天")}
+
+
+def test_a_verb_form_names_what_its_base_form_names_for_a_document_action_on_hand_built_terms() -> None:
+    from bot.qa.glossary import Glossary, Term
+
+    g = Glossary(
+        terms=[
+            Term(zh="抄送", en="cc", kind="document", aliases=("copy", "copied to")),
+            Term(zh="基地", en="base", kind="platform", aliases=("bases",)),
+        ]
+    )
+    assert [m.term.zh for m in g.match_english("Which bodies were copied on it?")] == ["抄送"]
+    assert [m.term.zh for m in g.match_english("who got cc'd on the notice")] == ["抄送"]
+    assert [m.term.zh for m in g.match_english("catalogue-based incentives")] == []  # "based" is no base

@@ -211,6 +211,10 @@ class Glossary:
         while i < len(words):
             for n in range(min(self._en_max, len(words) - i), 0, -1):
                 key = tuple(w for w, _, _ in words[i : i + n])
+                if n == 1 and key not in self._en:
+                    # a verb's past or -ing form ("copied", "cc'd") names what its base form names ("copy", "cc"), when
+                    # that is something done with a document: "based" is no 基地, "focused" no 发展重点
+                    key = next(((b,) for b in _base_forms(key[0]) if self._action((b,))), key)
                 if key in self._en:
                     start, end = words[i][1], words[i + n - 1][2]
                     found.extend(Match(t, start, end, text[start:end]) for t in _unique(self._en[key]))
@@ -219,6 +223,10 @@ class Glossary:
             else:
                 i += 1
         return found
+
+    def _action(self, key: tuple[str, ...]) -> bool:
+        """The words name only what is done with a document (copied to, issued, printed)."""
+        return key in self._en and all(t.kind in _ACTION_KINDS for t in self._en[key])
 
     def _closest_alias(self, word: str) -> str | None:
         """The glossary word a misspelt word most resembles, if it is close enough (none for a real English word)."""
@@ -287,6 +295,26 @@ def _words(text: str) -> list[tuple[str, int, int]]:
 def _owner(word: str) -> str:
     """A possessive's owner ("pinduoduo's" → "pinduoduo"); any other word as it is ("r&d", "it's")."""
     return word[:-2] if word.endswith("'s") and len(word) > 4 else word
+
+
+#: The kinds of glossary terms a verb form may name through its base form (抄送 "copy", 印发 "issue").
+_ACTION_KINDS = frozenset({"document"})
+
+
+def _base_forms(word: str) -> list[str]:
+    """The base forms an English verb form may have: "copied" → copy, "issued" → issue/issu, "cc'd" → cc, "listing" →
+    list/liste (only forms the glossary holds are taken)."""
+    if word.endswith("'d") and len(word) > 3:
+        return [word[:-2]]
+    if len(word) < 5 or not word.isalpha():
+        return []
+    if word.endswith("ied"):
+        return [word[:-3] + "y"]
+    if word.endswith("ed"):
+        return [word[:-2], word[:-1], *([word[:-3]] if word[-3] == word[-4] else [])]
+    if word.endswith("ing"):
+        return [word[:-3], word[:-3] + "e", *([word[:-4]] if word[-4] == word[-5] else [])]
+    return []
 
 
 def _unique(terms: list[Term]) -> list[Term]:
