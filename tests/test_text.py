@@ -277,3 +277,10 @@ def test_how_words_say_where_or_how_a_question_asks() -> None:
     from bot.qa.text import how_words
 
     assert "沿线" in how_words("沿线串了哪些平台") and "平台" not in how_words("沿线串了哪些平台")
+
+
+def test_a_set_phrase_ending_in_a_noun_names_a_thing() -> None:
+    from bot.qa.text import nouns
+
+    assert "联系电话" in nouns("管委会的联系电话有吗？")
+    assert not nouns("是哪几个？怎么回事")

@@ -326,8 +326,19 @@ def nouns(text: str) -> frozenset[str]:
     return frozenset(
         w.word
         for w, nxt in zip(words, after, strict=True)
-        if w.flag.startswith(_NOUN_FLAGS) and len(w.word) >= 2 and not (w.flag == "vn" and nxt[:1] in _VERB_NEXT)
+        if (w.flag.startswith(_NOUN_FLAGS) or (w.flag == "l" and _ends_in_noun(w.word)))
+        and len(w.word) >= 2
+        and not (w.flag == "vn" and nxt[:1] in _VERB_NEXT)
     )
+
+
+def _ends_in_noun(phrase: str) -> bool:
+    """A set phrase that ends in a noun names a thing (联系电话: 电话); one that does not is how a question asks
+    (哪几个, 怎么回事)."""
+    import jieba.posseg
+
+    tail = jieba.posseg.lcut(phrase[-2:]) if len(phrase) >= 3 else []
+    return len(tail) == 1 and tail[0].flag.startswith("n")
 
 
 #: jieba flags of words that say how or where a question asks, not what about: a locality word (沿线, 周边), an adverb,
