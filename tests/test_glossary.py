@@ -200,3 +200,16 @@ def test_a_verb_form_names_what_its_base_form_names_for_a_document_action_on_han
     assert [m.term.zh for m in g.match_english("Which bodies were copied on it?")] == ["抄送"]
     assert [m.term.zh for m in g.match_english("who got cc'd on the notice")] == ["抄送"]
     assert [m.term.zh for m in g.match_english("catalogue-based incentives")] == []  # "based" is no base
+
+
+def test_two_modifiers_joined_by_and_share_the_head_of_a_phrase_on_hand_built_terms() -> None:
+    from bot.qa.glossary import Glossary, Term
+
+    g = Glossary(
+        terms=[
+            Term(zh="北虹桥片区", en="North Hongqiao", aliases=("north hongqiao",)),
+            Term(zh="南虹桥片区", en="South Hongqiao", aliases=("south hongqiao",)),
+        ]
+    )
+    assert [m.term.zh for m in g.match_english("North and South Hongqiao")] == ["北虹桥片区", "南虹桥片区"]
+    assert [m.term.zh for m in g.match_english("east and south hongqiao")] == ["南虹桥片区"]  # no east term here

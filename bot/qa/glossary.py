@@ -218,11 +218,23 @@ class Glossary:
                 if key in self._en:
                     start, end = words[i][1], words[i + n - 1][2]
                     found.extend(Match(t, start, end, text[start:end]) for t in _unique(self._en[key]))
+                    found += self._shared_head(text, words, i, key)
                     i += n
                     break
             else:
                 i += 1
-        return found
+        return sorted(found, key=lambda m: m.start)
+
+    def _shared_head(self, text: str, words: list[tuple[str, int, int]], i: int, key: tuple[str, ...]) -> list[Match]:
+        """ "the southern and northern development axes", "North and South Hongqiao": a word joined by "and" / "or" to
+        the first word of a matched phrase shares the rest of it, and names what that phrase names for it."""
+        if len(key) < 2 or i < 2 or words[i - 1][0] not in _JOINS:
+            return []
+        word, start, end = words[i - 2]
+        shared = (word, *key[1:])
+        if shared not in self._en or shared == key:
+            return []
+        return [Match(t, start, end, text[start:end]) for t in _unique(self._en[shared])]
 
     def _action(self, key: tuple[str, ...]) -> bool:
         """The words name only what is done with a document (copied to, issued, printed)."""
@@ -296,6 +308,9 @@ def _owner(word: str) -> str:
     """A possessive's owner ("pinduoduo's" → "pinduoduo"); any other word as it is ("r&d", "it's")."""
     return word[:-2] if word.endswith("'s") and len(word) > 4 else word
 
+
+#: Words that join two modifiers of one head ("southern and northern axes").
+_JOINS = frozenset({"and", "or", "&", "/"})
 
 #: The kinds of glossary terms a verb form may name through its base form (抄送 "copy", 印发 "issue").
 _ACTION_KINDS = frozenset({"document"})
