@@ -347,3 +347,17 @@ def test_a_share_asked_for_is_no_count() -> None:
     assert check(asked, _selection(count), SELECTOR).code is RefusalCode.FIGURE_MISSING
     share = units_of([passage("其中外资企业占比达到 30%。", "s", section="规划 › 发展基础")], 20)
     assert check(asked, _selection(share), SELECTOR) is None
+
+
+def test_a_figure_of_the_present_counts_the_concept_named_not_the_section_it_sits_in() -> None:
+    """ "目前已经引进了多少会展相关企业": 目前 reaches 发展基础, where the figure sits, not what it counts; the
+    count must be of 会展, and a word for a kind of place ("located there": 片区) counts nothing."""
+    present = topic("发展基础", 3.0, kind="section")
+    fairs = topic("会展", 2.0, kind="concept")
+    zone = topic("片区", 2.0, kind="concept")
+    base = "规划 › 一、发展基础 › （二）发展基础"
+    hq = units_of([passage("商务区已累计引进总部类企业超过 400 家。", "hq", section=base)], 20)
+    expo = units_of([passage("商务区累计引进与会展相关的专业服务业企业 200 多家。", "expo", section=base)], 20)
+    asked = analysis(present, fairs, zone, text="目前已经引进了多少会展相关企业", asks_figure=True, present=True)
+    assert check(asked, _selection(hq), SELECTOR).code is RefusalCode.FIGURE_MISSING
+    assert check(asked, _selection(expo), SELECTOR) is None

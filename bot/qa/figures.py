@@ -103,8 +103,13 @@ def figure_gap(analysis: QueryAnalysis, chosen: list[Unit], selector: Selector) 
         # What the asker says of themselves ("We provide aviation services.") is not what the figure counts.
         specific = [t for t in specific if not t.text or t.text.lower() in asking.lower()] or specific
         # A section's name ("already": 发展基础) says where a figure sits and a measure word (家) how it counts (both
-        # checked above), not what it counts, when the part names something else.
-        specific = [t for t in specific if t.kind != "section" and t.label not in part.measures] or specific
+        # checked above), not what it counts, when the part names something else: a concept it counts ("目前已经引进了
+        # 多少会展相关企业": 会展) when it names no other thing.
+        # (not a word for a kind of place: "how many aviation firms are located there" counts no zones)
+        concepts = [
+            t for t in named if t.kind == "concept" and t.label not in part.measures and t.label not in rules.kind_words
+        ]
+        specific = [t for t in specific if t.kind != "section" and t.label not in part.measures] or concepts or specific
         # Every figure of the documents is of the CBD (rules.yaml whole_area): "based in the CBD" says where, not what.
         specific = [t for t in specific if t.label not in rules.whole_area]
         total = sum(t.weight for t in specific)
