@@ -183,6 +183,12 @@ def test_a_one_character_everyday_word_is_a_word_of_its_own_on_hand_built_terms(
     assert [m.term.zh for m in g.match_chinese("打通氢燃料电池汽车产业链")] == ["氢能"]
 
 
+def test_a_common_phrase_is_no_name_of_the_recipients(glossary) -> None:
+    # "aimed at" is how any question asks what something is for, not who received the notice
+    assert "各有关单位" not in {m.term.zh for m in glossary.match_english("which verticals are the services aimed at")}
+    assert "各有关单位" in {m.term.zh for m in glossary.match_english("Who was the notice addressed to?")}
+
+
 def test_document_speak_names_the_notice_and_its_date(glossary) -> None:
     assert "通知" in {m.term.zh for m in glossary.match_chinese("那份发文是哪个部门出的")}
     assert "印发" in {m.term.zh for m in glossary.match_chinese("落款是哪天")}

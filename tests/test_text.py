@@ -174,6 +174,8 @@ def test_years_in_chinese_numerals_and_chat_shorthand_are_read_as_written_out() 
     )
     assert normalize_query("what r the targets abt R&D w/ ppl") == "what are the targets about R&D with people"
     assert normalize_query("n/a, U.S. firms") == "n/a, U.S. firms"  # no shorthand inside a short form
+    # HQ is business shorthand, so that a phrase with it is the glossary's phrase ("aviation HQs")
+    assert normalize_query("what aviation HQs are they after") == "what aviation headquarters are they after"
     assert normalize_query("商务区 r 是啥") == "商务区 r 是啥"  # Chinese text keeps its Latin letters
 
 
