@@ -596,3 +596,25 @@ def test_a_thing_named_only_through_a_related_term_is_looked_for_in_its_own_word
     out = answerer.compose(a, [vc, guide], _selection(vc), None)
     assert out.parts[0].status == "answered"
     assert [u.context.chunk_id for u in out.parts[0].units] == ["fund"]
+
+
+def test_a_part_asking_for_members_of_a_class_quotes_the_units_naming_one() -> None:
+    """ "哪些新能源企业已经落户了？": a sentence about new energy that names no company does not say which companies;
+    the one naming 晶科能源 does. Asked without a question word before the class noun, nothing is filtered."""
+    from bot.qa.analyse import Analyser
+    from bot.qa.config import EngineConfig
+    from bot.qa.glossary import Glossary, Term
+    from bot.qa.vocabulary import Vocabulary
+
+    texts = ["低碳新能源。探索零碳产业布局。", "晶科能源、天合光能等为新能源产业。"]
+    glossary = Glossary(terms=[Term(zh="晶科能源", en="JinkoSolar", kind="org"), Term(zh="企业", en="companies")])
+    analyser = Analyser(glossary, Vocabulary.of(texts), EngineConfig())
+    energy = topic("新能源", 2.0, kind="industry")
+    firms = topic("企业", 0.4, kind="general")
+    plan = passage(texts[0], "plan")
+    base = passage(texts[1], "base", rank=2, section="规划 › 发展基础")
+    answerer = PartAnswerer(analyser, Selector(analyser), Recording(plan, base))
+    for text, expected in (("哪些新能源企业已经落户了", ["base"]), ("新能源企业的情况", ["plan", "base"])):
+        a = analysis(energy, firms, text=text)
+        out = answerer.compose(a, [plan, base], _selection(plan, base), None)
+        assert [u.context.chunk_id for u in out.units] == expected, text

@@ -420,6 +420,17 @@ class Analyser:
             for m in re.finditer(re.escape(word), low)
         )
 
+    def member_kinds(self, topics: tuple[Topic, ...], text: str) -> frozenset[str]:
+        """The glossary kinds whose members the text asks for through a class noun ("Which big new-energy names …":
+        companies, org; "依托哪些平台": platform), by rules.yaml `members`."""
+        r, low, kinds = self.rules, text.lower(), set()
+        for t in topics:
+            if t.label in r.member_kinds and t.text:
+                word = t.text.lower()
+                if any(r.members_before.search(low[: m.start()]) for m in re.finditer(re.escape(word), low)):
+                    kinds |= r.member_kinds[t.label]
+        return frozenset(kinds)
+
     def asks_members(self, topic: Topic, text: str) -> bool:
         """The topic is a class noun (载体, 平台: the follow-up rules' frame words) asked for through a question word
         ("靠啥载体", "which platforms"): what the answer names members of, not a thing it must say."""

@@ -149,6 +149,7 @@ class PartAnswerer:
         mine = self._about(
             named, selection.chosen, kind, passage=not (borrowed or alone) or part is analysis.whole, related=not alone
         )
+        mine = self._naming_members(part, mine)
         if part is analysis.whole and refusal is None:
             # The check passed on the chosen units; the units quoted (those about what is asked) must still give the
             # detail asked for (a figure, a date, a zone), or the answer says what they say and that the detail is not.
@@ -199,7 +200,9 @@ class PartAnswerer:
             own, support=self.selector.support(self._weighed(search.topics, asked_text), own.chosen, search.list_heads)
         )
         why = check(search, own, self.selector)
-        units = self._about(named, own.chosen, kind, passage=not (borrowed or alone), related=not alone)
+        units = self._naming_members(
+            part, self._about(named, own.chosen, kind, passage=not (borrowed or alone), related=not alone)
+        )
         if not exact:  # the passages that name the thing in its own words, when some do
             units = tuple(u for u in units if self._named_exactly(part, about, (u,))) or units
         if why is None and answers(units):  # the units quoted, not only the ones chosen, answer it
@@ -214,6 +217,16 @@ class PartAnswerer:
         if why.code in DETAIL and units:
             return PartAnswer(part.text, "not_stated", units[:1], why)
         return PartAnswer(part.text, "not_stated", (), why)
+
+    def _naming_members(self, part: PartAnalysis, units: tuple[Unit, ...]) -> tuple[Unit, ...]:
+        """For a part asking for members of a class ("Which big new-energy names are already in Hongqiao"), the units
+        that name one (a glossary company, a platform), when some do: a sentence about new energy that names no company
+        does not say which companies."""
+        kinds = self.analyser.member_kinds(part.topics, part.text)
+        if not kinds:
+            return units
+        match = self.analyser.glossary.match_chinese
+        return tuple(u for u in units if any(m.term.kind in kinds for m in match(u.text))) or units
 
     def _named_exactly(self, part: PartAnalysis, about: list[Topic], units: tuple[Unit, ...]) -> bool:
         """Some unit says, in its own words, each specific thing the part names itself (a measure, a platform, an

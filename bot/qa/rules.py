@@ -87,6 +87,8 @@ class Rules:
     asker: re.Pattern[str]  # the opening of a statement about the asker ("We're a …", "我这边要…")
     asker_asks: re.Pattern[str]  # …which asks all the same ("我想了解一下…", "we'd like to know if …")
     chat_en: tuple[tuple[re.Pattern[str], str], ...]  # English chat shorthand ("r", "abt") and the words it stands for
+    member_kinds: dict[str, frozenset[str]]  # a class noun → the glossary kinds that name its members
+    members_before: re.Pattern[str]  # a question word in front of the phrase a class noun ends
     followup: FollowupRules
     zh_stop: frozenset[str]
     en_stop: frozenset[str]
@@ -214,6 +216,8 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
         asker=_compile(_need(_need(data, "asker"), "opens", "asker."), "asker.opens"),
         asker_asks=_compile(_need(data["asker"], "asks", "asker."), "asker.asks"),
         chat_en=_shorthand(_need(data, "chat_en")),
+        member_kinds={str(k): frozenset(v) for k, v in _need(_need(data, "members"), "kinds", "members.").items()},
+        members_before=_compile(_need(data["members"], "before", "members."), "members.before"),
         followup=FollowupRules(
             filler=_compile(_need(f, "filler", "followup."), "followup.filler"),
             cue=_compile(_need(f, "cue", "followup."), "followup.cue"),
