@@ -346,3 +346,21 @@ def test_what_the_asker_says_of_themselves_asks_no_figure_and_an_everyday_word_i
     assert not a.whole.asks_figure  # "revenue" is in what the asker says of themselves
     assert "something" in a.text and "somthing" not in {t.label for t in a.topics}
     assert analyser.analyse("What revenue does the digital economy earn?").whole.asks_figure
+
+
+def test_a_part_naming_a_year_or_a_specific_concept_is_no_statement_about_the_asker(analyser: Analyser) -> None:
+    """ "We're doing site selection for a Canadian developer. What does the plan aim for by 2025 overall, …": the year
+    is a thing of the part's own, so what the asker says of themselves is no part of it; so is a concept that names a
+    thing (功能平台), not one that frames the question (片区)."""
+    a = analyser.analyse(
+        "We're doing site selection for a Canadian developer. What does the plan aim for by 2025 overall, "
+        "and what's the vision for 2035?"
+    )
+    assert a.parts[0].text == "What does the plan aim for by 2025 overall"
+    b = analyser.analyse(
+        "As a consultant for an agritech group, I'd like to know which functional platforms the plan wants to "
+        "upgrade, and what new exchanges it's exploring."
+    )
+    assert "agritech" not in b.parts[0].text
+    c = analyser.analyse("We make GNSS receivers. Which zone should we look at, and what does it build on?")
+    assert "GNSS" in c.parts[0].text

@@ -271,6 +271,8 @@ def test_a_leading_clause_about_the_asker_is_no_part_of_the_question() -> None:
     from bot.qa.text import without_asker
 
     assert without_asker("我是跑虹桥条线的记者，想核实一下还抄送了哪些单位？") == "想核实一下还抄送了哪些单位？"
+    q = "As a consultant for a Brazilian agritech group, I'd like to know which platforms it wants"
+    assert without_asker(q) == "I'd like to know which platforms it wants"
     # a leading clause that asks stays ("我想了解一下，…")
     assert without_asker("我想了解一下，北虹桥片区重点发展哪些产业？") == "我想了解一下，北虹桥片区重点发展哪些产业？"
 

@@ -203,15 +203,22 @@ class Analyser:
             return piece
         # a thing of its own: not an everyday word, a concept that frames the question (zone, target), a document or
         # the CBD, which "Which zone should we look at" and "Is that something the catalogue targets" name too
-        # (a document is framing, not a thing of the document such as its distribution list: 抄送, 印发)
-        framing = ("", "general", "concept", "section")
+        # (a document is framing, not a thing of the document such as its distribution list: 抄送, 印发; a concept is
+        # framing when it is a word for a kind of place or an aim, not when it names a thing: 功能平台)
+        framing = ("", "general", "section")
         documents = [w for w in self.rules.followup.document_words if not w.isascii()]
 
         def frames(term: Term) -> bool:
-            return term.kind in framing or (term.kind == "document" and any(w in term.zh for w in documents))
+            r = self.rules
+            aim = term.kind == "concept" and (term.zh in r.kind_words or r.target_ask.search(term.zh))
+            return (
+                term.kind in framing or bool(aim) or (term.kind == "document" and any(w in term.zh for w in documents))
+            )
 
         named = [m for m in self.matches(bare) if not frames(m.term) and m.term.zh not in self.rules.whole_area]
-        return bare if named or self.rules.figure.search(bare) else piece
+        # (a year the documents use is a thing of its own too: "What does the plan aim for by 2025 overall")
+        years = [n for n in numbers(bare) if n in self.vocabulary.numbers and BARE_YEAR.fullmatch(n)]
+        return bare if named or years or self.rules.figure.search(bare) else piece
 
     def _elliptical(self, parts: tuple[PartAnalysis, ...]) -> tuple[PartAnalysis, ...]:
         """A part that asks only by leaning on the one before it ("商品销售额 25年目标多少 35年呢", "…, and what about

@@ -252,9 +252,10 @@ def without_asker(part: str) -> str:
 
 
 def _leading_clause(sentence: str) -> list[str]:
-    """A Chinese sentence as its first clause and the rest, when the first clause (up to a comma) is about the asker."""
+    """A sentence as its first clause and the rest, when the first clause (up to a comma) is about the asker ("我是跑
+    虹桥条线的记者，…", "As a consultant for a Brazilian agritech group, I'd like to know …")."""
     head, comma, rest = sentence.partition("，") if "，" in sentence else sentence.partition(",")
-    if comma and rest.strip() and is_chinese(head) and about_asker(head):
+    if comma and rest.strip() and about_asker(head):
         return [head + comma, rest]
     return [sentence]
 
