@@ -226,7 +226,7 @@ class Glossary:
         return sorted(found, key=lambda m: m.start)
 
     def _shared_head(self, text: str, words: list[tuple[str, int, int]], i: int, key: tuple[str, ...]) -> list[Match]:
-        """ "the southern and northern development axes", "North and South Hongqiao": a word joined by "and" / "or" to
+        """ "the southern and northern development axes", "North and South Hongqiao": a word joined by "and" or "or" to
         the first word of a matched phrase shares the rest of it, and names what that phrase names for it."""
         if len(key) < 2 or i < 2 or words[i - 1][0] not in _JOINS:
             return []
@@ -309,8 +309,8 @@ def _owner(word: str) -> str:
     return word[:-2] if word.endswith("'s") and len(word) > 4 else word
 
 
-#: Words that join two modifiers of one head ("southern and northern axes").
-_JOINS = frozenset({"and", "or", "&", "/"})
+#: Words that join two modifiers of one head ("southern and northern axes"; "&" and "/" are no words of `_words`).
+_JOINS = frozenset({"and", "or"})
 
 #: The kinds of glossary terms a verb form may name through its base form (抄送 "copy", 印发 "issue").
 _ACTION_KINDS = frozenset({"document"})

@@ -230,7 +230,7 @@ class PartAnswerer:
 
     def _named_exactly(self, part: PartAnalysis, about: list[Topic], units: tuple[Unit, ...]) -> bool:
         """Some unit says, in its own words, each specific thing the part names itself (a measure, a platform, an
-        organisation: not an everyday word, a concept or a section), not only a related term of it."""
+        organisation: not an everyday word, a concept, a section or a document), not only a related term of it."""
         own = {id(t) for t in self.own_things(part)}
         framing = ("", "general", "concept", "section", "document")
         specific = [t for t in about if id(t) in own and t.kind not in framing]
