@@ -364,3 +364,8 @@ def test_a_part_naming_a_year_or_a_specific_concept_is_no_statement_about_the_as
     assert "agritech" not in b.parts[0].text
     c = analyser.analyse("We make GNSS receivers. Which zone should we look at, and what does it build on?")
     assert "GNSS" in c.parts[0].text
+
+
+def test_a_tariff_is_a_price_asked_for(analyser: Analyser) -> None:
+    a = analyser.analyse("What's the commercial electricity tariff per kWh for a data centre in the Hongqiao CBD?")
+    assert a.whole.asks_figure and "tariff" in a.unknown_nouns
