@@ -188,7 +188,8 @@ class PartAnswerer:
         # A thing the part names itself that the chosen units only touch through a related term ("government guidance
         # fund" by the VC rows the asker's "We're an Israeli VC" brought in) is looked for in its own words first: a
         # passage that names it is the answer.
-        exact = self._named_exactly(part, about, mine) or borrowed or alone
+        own_names = self._own_names(part, about)
+        exact = _names_all(own_names, mine) or borrowed or alone
         if refusal is None and not listing and exact and answers(mine):
             return PartAnswer(part.text, "answered", mine)
         # The part's own retrieval: the whole question's candidates may miss a passage only it asks for.
@@ -204,7 +205,7 @@ class PartAnswerer:
             part, self._about(named, own.chosen, kind, passage=not (borrowed or alone), related=not alone)
         )
         if not exact:  # the passages that name the thing in its own words, when some do
-            units = tuple(u for u in units if self._named_exactly(part, about, (u,))) or units
+            units = tuple(u for u in units if _names_all(own_names, (u,))) or units
         if why is None and answers(units):  # the units quoted, not only the ones chosen, answer it
             return PartAnswer(part.text, "answered", units)
         if refusal is None and (listing or not exact) and answers(mine):
@@ -228,13 +229,12 @@ class PartAnswerer:
         match = self.analyser.glossary.match_chinese
         return tuple(u for u in units if any(m.term.kind in kinds for m in match(u.text))) or units
 
-    def _named_exactly(self, part: PartAnalysis, about: list[Topic], units: tuple[Unit, ...]) -> bool:
-        """Some unit says, in its own words, each specific thing the part names itself (a measure, a platform, an
-        organisation: not an everyday word, a concept, a section or a document), not only a related term of it."""
+    def _own_names(self, part: PartAnalysis, about: list[Topic]) -> list[Topic]:
+        """The specific things the part names itself among what it is about (a measure, a platform, an organisation:
+        not an everyday word, a concept, a section or a document)."""
         own = {id(t) for t in self.own_things(part)}
         framing = ("", "general", "concept", "section", "document")
-        specific = [t for t in about if id(t) in own and t.kind not in framing]
-        return all(any(t.covered_by(f"{u.section}\n{u.direction}\n{u.chunk_text}") for u in units) for t in specific)
+        return [t for t in about if id(t) in own and t.kind not in framing]
 
     def _with_subject(self, analysis: QueryAnalysis, part: PartAnalysis, about: list[Topic]) -> QueryAnalysis:
         """The part as a question of its own, with the things it borrows from an earlier part named (searched for
@@ -394,6 +394,12 @@ class PartAnswerer:
 
 #: How a name asked for counts its members ("how many headquarters", "多少家总部").
 _COUNTING = re.compile(r"\bhow many\b|多少|几", re.IGNORECASE)
+
+
+def _names_all(things: list[Topic], units: tuple[Unit, ...]) -> bool:
+    """Some unit says each thing in its own words (its passage, headings or catalogue direction), not only a related
+    term of it."""
+    return all(any(t.covered_by(f"{u.section}\n{u.direction}\n{u.chunk_text}") for u in units) for t in things)
 
 
 def _says(topic: Topic, text: str) -> bool:

@@ -347,6 +347,7 @@ def _ends_in_noun(phrase: str) -> bool:
 _HOW_FLAGS = ("f", "d", "p", "c", "u", "r", "m", "q", "y", "e", "o")
 
 
+@lru_cache(maxsize=2048)  # a borrowed part is asked it once per set of units tried
 def how_words(text: str) -> frozenset[str]:
     """The words of a Chinese text that say how it asks (沿线 in "沿线串了哪些平台"), by their part of speech."""
     import jieba.posseg
