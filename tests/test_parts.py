@@ -618,3 +618,52 @@ def test_a_part_asking_for_members_of_a_class_quotes_the_units_naming_one() -> N
         a = analysis(energy, firms, text=text)
         out = answerer.compose(a, [plan, base], _selection(plan, base), None)
         assert [u.context.chunk_id for u in out.units] == expected, text
+
+
+def test_a_borrowed_part_asking_who_needs_a_unit_naming_someone_besides_its_subject() -> None:
+    """ "…a government guidance fund, how big will it be, and who manages it?": the third part borrows the fund. The VC
+    rows name funds only through a related term (基金管理机构), so they are no answer for the fund; the fund's own
+    sentence names the fund (an organisation) and no one who manages it: not stated. A sentence naming another
+    organisation for the fund answers."""
+    from bot.qa.analyse import Analyser
+    from bot.qa.config import EngineConfig
+    from bot.qa.glossary import Glossary, Term
+    from bot.qa.vocabulary import Vocabulary
+
+    texts = ["大力引进风投机构、基金管理机构。", "推动设立产业引导基金。", "产业引导基金由管委会负责。"]
+    orgs = [Term(zh="产业引导基金", en="guidance fund", kind="org"), Term(zh="管委会", en="committee", kind="org")]
+    glossary = Glossary(terms=orgs)
+    analyser = Analyser(glossary, Vocabulary.of(texts), EngineConfig())
+    fund = topic("产业引导基金", 3.0, kind="org", related=("基金管理",))
+    vc = passage(texts[0], "vc", section="规划 › 产业金融")
+    guide = passage(texts[1], "fund", rank=2, section="规划 › 发展举措")
+    first = PartAnalysis("Is Hongqiao setting up a government guidance fund", (fund,))
+    who = PartAnalysis("and who manages it", ())
+    a = analysis(fund, parts=(first, who), lang="en")
+    out = PartAnswerer(analyser, Selector(analyser), Recording(guide, vc)).compose(a, [vc, guide], _selection(vc), None)
+    assert [p.status for p in out.parts] == ["answered", "not_stated"]
+    assert [u.context.chunk_id for u in out.units] == ["fund"]
+    managed = passage(texts[2], "managed", rank=3, section="规划 › 发展举措")
+    answerer = PartAnswerer(analyser, Selector(analyser), Recording(managed, guide, vc))
+    out = answerer.compose(a, [vc, managed], _selection(vc, managed), None)
+    assert out.parts[1].status == "answered" and [u.context.chunk_id for u in out.parts[1].units] == ["managed"]
+
+
+def test_a_zone_word_in_a_part_asking_no_place_is_how_it_asks() -> None:
+    """ "Where does the southern axis start, and which industries will be located along it?": "located" reads as 片区,
+    but the part asks for industries along the axis, not for a zone; the axis's sentence answers it without 片区."""
+    axis = topic("生命科创发展轴", 3.0, kind="axis")
+    axis_text = "南向生命科创发展轴。以闵行前湾地区为起点，沿嘉闵高架路向南延伸，重点布局生命新科技等产业。"
+    south = passage(axis_text, "axis", section="规划 › 三轴 › 南向")
+    first = PartAnalysis("Where does the southern axis start", (axis,), asks_kind="place")
+    along = PartAnalysis(
+        "and which industries will be located along it", (topic("片区", 2.8, "located"), topic("沿", 1.0, "along"))
+    )
+    a = analysis(axis, *along.topics, lang="en", parts=(first, along))
+    out = PartAnswerer(ANALYSER, Selector(ANALYSER), Recording(south)).compose(a, [south], _selection(south), None)
+    assert out.parts[1].status == "answered"
+    # asked for a place, the zone word is what the answer must name
+    where = replace(along, asks_kind="zone")
+    a = analysis(axis, *where.topics, lang="en", parts=(first, where))
+    out = PartAnswerer(ANALYSER, Selector(ANALYSER), Recording(south)).compose(a, [south], _selection(south), None)
+    assert out.parts[1].status == "not_stated"

@@ -174,6 +174,12 @@ class PartAnswerer:
                 return False
             if documents and not any(title(u) in documents for u in units):
                 return False
+            # A part asking who of a thing named before ("…a government guidance fund, …, and who manages it?") is
+            # answered by a unit naming an organisation other than that thing, as one asking which companies is by one
+            # naming a company: the fund's sentence names the fund and no one who manages it.
+            asks_who = borrowed and self.analyser.rules.person.search(part.text)
+            if asks_who and not self._naming(units, _AGENTS, about):
+                return False
             # (a zone or place asked for is checked as a kind, below: its word stays one the units must say)
             asked_text = "" if search.whole.asks_kind else search.text
             share = self.selector.support(self._weighed(search.topics, asked_text), units, search.list_heads)
@@ -188,8 +194,12 @@ class PartAnswerer:
         # A thing the part names itself that the chosen units only touch through a related term ("government guidance
         # fund" by the VC rows the asker's "We're an Israeli VC" brought in) is looked for in its own words first: a
         # passage that names it is the answer.
-        own_names = self._own_names(part, about)
-        exact = _names_all(own_names, mine) or borrowed or alone
+        # A part that borrows its subject ("…a government guidance fund, …, and who manages it") holds the units to the
+        # thing borrowed the same way: the VC rows name funds only through a related term.
+        own_names = self._own_names(part, about, borrowed)
+        exact = _names_all(own_names, mine) or alone
+        if borrowed and exact:  # of the units about it, those that name it themselves
+            mine = tuple(u for u in mine if _names_all(own_names, (u,))) or mine
         if refusal is None and not listing and exact and answers(mine):
             return PartAnswer(part.text, "answered", mine)
         # The part's own retrieval: the whole question's candidates may miss a passage only it asks for.
@@ -204,11 +214,13 @@ class PartAnswerer:
         units = self._naming_members(
             part, self._about(named, own.chosen, kind, passage=not (borrowed or alone), related=not alone)
         )
-        if not exact:  # the passages that name the thing in its own words, when some do
-            units = tuple(u for u in units if _names_all(own_names, (u,))) or units
+        naming = tuple(u for u in units if _names_all(own_names, (u,))) if not exact else ()
+        units = naming or units  # the passages that name the thing in its own words, when some do
         if why is None and answers(units):  # the units quoted, not only the ones chosen, answer it
             return PartAnswer(part.text, "answered", units)
-        if refusal is None and (listing or not exact) and answers(mine):
+        # The chosen units that touch the thing only through a related term answer for it only when no passage names it:
+        # one that does and leaves the part open says the documents do not answer it.
+        if refusal is None and (listing or not exact) and not naming and answers(mine):
             return PartAnswer(part.text, "answered", mine)
         why = why or Refusal(RefusalCode.NOTHING_SPECIFIC, "no cited sentence states what this part asks about")
         # What the documents say of the part's subject: not of the CBD as a whole, which every passage is about, nor
@@ -226,13 +238,24 @@ class PartAnswerer:
         kinds = self.analyser.member_kinds(part.topics, part.text)
         if not kinds:
             return units
-        match = self.analyser.glossary.match_chinese
-        return tuple(u for u in units if any(m.term.kind in kinds for m in match(u.text))) or units
+        return self._naming(units, kinds) or units
 
-    def _own_names(self, part: PartAnalysis, about: list[Topic]) -> list[Topic]:
-        """The specific things the part names itself among what it is about (a measure, a platform, an organisation:
-        not an everyday word, a concept, a section or a document)."""
-        own = {id(t) for t in self.own_things(part)}
+    def _naming(
+        self, units: tuple[Unit, ...], kinds: frozenset[str] | set[str], besides: list[Topic] = ()
+    ) -> tuple[Unit, ...]:
+        """The units that name a glossary term of one of the kinds (other than one naming a topic `besides`)."""
+        match = self.analyser.glossary.match_chinese
+
+        def other(zh: str) -> bool:
+            return not any(t.covered_by(zh) for t in besides)
+
+        return tuple(u for u in units if any(m.term.kind in kinds and other(m.term.zh) for m in match(u.text)))
+
+    def _own_names(self, part: PartAnalysis, about: list[Topic], borrowed: bool = False) -> list[Topic]:
+        """The specific things the part names itself (or, when it borrows its subject, that it borrows) among what
+        it is about (a measure, a platform, an organisation: not an everyday word, a concept, a section or a
+        document)."""
+        own = {id(t) for t in (about if borrowed else self.own_things(part))}
         framing = ("", "general", "concept", "section", "document")
         return [t for t in about if id(t) in own and t.kind not in framing]
 
@@ -258,6 +281,10 @@ class PartAnswerer:
         classes = self.analyser.rules.followup.frame_words
         listed = {h for h in self.analyser.list_heads(part.text, part.topics) if h.lower() in classes}
         listed |= {t.label for t in topics if self.analyser.asks_members(t, part.text)}
+        # A word for a kind of place in a part that asks for no place ("which industries will be located along it":
+        # located → 片区) says how it asks, as it does of what the part is about (`_generic`).
+        if not part.asks_kind:
+            listed |= {t.label for t in topics if t.label in self.analyser.rules.kind_words}
         asked = [t for t in topics if t.known and t.label not in listed]
         # Said in the glossary's words or a related term ("focus on" 重点发展 is said by 重点布局).
         said = sum(t.weight for t in asked if any(_says(t, f"{u.leaf}\n{u.text}") for u in units))
@@ -391,6 +418,9 @@ class PartAnswerer:
             or (kinds and self.selector.answers_kind(u, kinds, family))  # the zone select.py brought in for X
         )
 
+
+#: The glossary kinds of a thing that can be the answer to "who".
+_AGENTS = frozenset({"org"})
 
 #: How a name asked for counts its members ("how many headquarters", "多少家总部").
 _COUNTING = re.compile(r"\bhow many\b|多少|几", re.IGNORECASE)
