@@ -288,3 +288,14 @@ def test_a_set_phrase_ending_in_a_noun_names_a_thing() -> None:
 
     assert "联系电话" in nouns("管委会的联系电话有吗？")
     assert not nouns("是哪几个？怎么回事")
+
+
+def test_a_role_or_what_the_asker_is_doing_is_a_statement_about_the_asker() -> None:
+    """ "Relocation consultant here.", "Airline exec.", "写论文要用点基础数据：": who asks and why, said without "I" or
+    "we"; a plural of a role word is a thing asked about, not who asks."""
+    assert without_asker("Relocation consultant here. How big is the Hongqiao CBD") == "How big is the Hongqiao CBD"
+    assert without_asker("Airline exec. How many airlines are here?") == "How many airlines are here?"
+    assert without_asker("Lawyer advising a US client: what must a firm register?") == "what must a firm register?"
+    assert without_asker("写论文要用点基础数据：商务区总面积多少平方公里？") == "商务区总面积多少平方公里？"
+    assert not about_asker("Fund managers and investment companies.")
+    assert not about_asker("Fund manager here: which zone suits us?")
