@@ -667,3 +667,29 @@ def test_a_zone_word_in_a_part_asking_no_place_is_how_it_asks() -> None:
     a = analysis(axis, *where.topics, lang="en", parts=(first, where))
     out = PartAnswerer(ANALYSER, Selector(ANALYSER), Recording(south)).compose(a, [south], _selection(south), None)
     assert out.parts[1].status == "not_stated"
+
+
+def test_a_zone_part_is_weighed_without_the_cbd_the_zones_are_parts_of() -> None:
+    """ "Which part of the CBD is earmarked for automotive, and is there a development axis for it?": the zone's
+    sentence says automotive and names the zone; the CBD, which it does not name, is the whole the zones divide, not
+    a thing the sentence must say. Asked of no zone, the CBD still weighs."""
+    from bot.qa.analyse import Analyser
+    from bot.qa.config import EngineConfig
+    from bot.qa.glossary import Glossary, Term
+    from bot.qa.vocabulary import Vocabulary
+
+    text = "北虹桥片区。重点发展汽车新势力、医疗器械等产业。"
+    glossary = Glossary(terms=[Term(zh="北虹桥片区", en="North Hongqiao Zone", kind="zone")])
+    analyser = Analyser(glossary, Vocabulary.of([text, "商务区"]), EngineConfig())
+    cars = topic("汽车新势力", 2.4, kind="industry")
+    cbd = topic("商务区", 1.8, kind="place")
+    unknown = topic("earmarked", 1.8, known=False)
+    zone_word = replace(topic("片区", 2.8, "Which part", kind="concept"), text="Which part")  # asked
+    north = passage(text, "north", section="规划 › 四区")
+    axis = PartAnalysis("and is there a development axis for it", (topic("三轴", 3.2, kind="axis"),))
+    for asks, words, status in (("zone", (zone_word,), "answered"), (None, (), "not_stated")):
+        first = PartAnalysis("Which part of the CBD is earmarked for automotive", (*words, cbd, cars, unknown))
+        first = replace(first, asks_kind=asks)
+        a = analysis(*first.topics, *axis.topics, lang="en", parts=(first, axis))
+        answerer = PartAnswerer(analyser, Selector(analyser), Recording(north))
+        assert answerer.compose(a, [north], _selection(north), None).parts[0].status == status, asks

@@ -139,6 +139,7 @@ class PartAnswerer:
         # subject, not for nothing in particular.
         search = self._with_subject(analysis, part, about) if borrowed else sub
         kind = self.analyser.kind_subject(search)
+        asks = bool(search.whole.asks_kind)  # a zone or place
         # One of two things joined by "and" ("FT accounts and aircraft leasing") is answered by units that say it
         # themselves, in its own words: the other thing's passage may mention it, and a related term is broader.
         alone = part.joined
@@ -182,7 +183,7 @@ class PartAnswerer:
                 return False
             # (a zone or place asked for is checked as a kind, below: its word stays one the units must say)
             asked_text = "" if search.whole.asks_kind else search.text
-            share = self.selector.support(self._weighed(search.topics, asked_text), units, search.list_heads)
+            share = self.selector.support(self._weighed(search.topics, asked_text, asks), units, search.list_heads)
             return check(search, Selection(units, units, share), self.selector) is None
 
         # A part that asks for a list by the name of a heading the items sit under ("“三轴”分别叫什么") is answered by
@@ -208,7 +209,10 @@ class PartAnswerer:
         own = self.selector.select(search, ranked)
         asked_text = "" if search.whole.asks_kind else search.text
         own = replace(
-            own, support=self.selector.support(self._weighed(search.topics, asked_text), own.chosen, search.list_heads)
+            own,
+            support=self.selector.support(
+                self._weighed(search.topics, asked_text, asks), own.chosen, search.list_heads
+            ),
         )
         why = check(search, own, self.selector)
         units = self._naming_members(
@@ -310,11 +314,15 @@ class PartAnswerer:
         asked |= {id(t) for t in topics if self.analyser.asks_members(t, text)}
         return tuple(t for t in topics if id(t) not in asked)
 
-    def _weighed(self, topics: tuple[Topic, ...], text: str = "") -> tuple[Topic, ...]:
+    def _weighed(self, topics: tuple[Topic, ...], text: str = "", kind: bool = False) -> tuple[Topic, ...]:
         """The topics a part's support is weighed on: those an answer must say, or, when the part asks for nothing
         but a name through a question word ("Who issued the plan": the issuing committee), that name, which the
-        answer then states."""
-        return self._said_of(topics, text) or topics
+        answer then states. In a part asking for a zone or place (`kind`), not the CBD the zones are parts of
+        ("Which part of the CBD is earmarked for automotive": the zone's sentence says automotive and the zone)."""
+        weighed = self._said_of(topics, text) or topics
+        if not kind:
+            return weighed
+        return tuple(t for t in weighed if t.label not in self.analyser.rules.whole_area) or weighed
 
     def subjects(self, analysis: QueryAnalysis, part: PartAnalysis) -> list[Topic]:
         """What a part is about: the things it names; when it names none ("啥时候落地？" after a question about
