@@ -369,3 +369,14 @@ def test_a_part_naming_a_year_or_a_specific_concept_is_no_statement_about_the_as
 def test_a_tariff_is_a_price_asked_for(analyser: Analyser) -> None:
     a = analyser.analyse("What's the commercial electricity tariff per kWh for a data centre in the Hongqiao CBD?")
     assert a.whole.asks_figure and "tariff" in a.unknown_nouns
+
+
+def test_a_word_no_document_uses_that_only_the_asker_says_weighs_nothing(analyser: Analyser) -> None:
+    """ "写论文研究北斗产业，想问规划里北斗在发展基础、空间布局、产业目录几块分别咋提的？": 论文 says who asks; no
+    document says it, so it is no topic the evidence must cover. What the asker's statement names that the documents
+    discuss stays (北斗), and a word the documents never use in the question itself still weighs."""
+    a = analyser.analyse("写论文研究北斗产业，想问规划里北斗在发展基础、空间布局、产业目录几块分别咋提的？")
+    labels = {t.label for t in a.topics}
+    assert "论文" not in labels and "北斗导航" in labels
+    asked = analyser.analyse("写论文研究北斗产业，想问北斗论文有哪些？")
+    assert "论文" in {t.label for t in asked.topics}

@@ -367,9 +367,16 @@ class Analyser:
             nouns_of = (r.measure_noun.fullmatch(term) for term in content_terms(asked))
             measures += [m for n in nouns_of if n for m in n.groups()]
         measures = list(dict.fromkeys(measures))
+        topics = self.topics(text, related)
+        if asked != text:
+            # A word the documents never use that only the asker's statement says ("写论文研究北斗产业，…": 论文) says
+            # who asks, not what: no document can say it, so it weighs nothing against the evidence. (What the
+            # statement names that the documents do discuss stays: "We're a cyber security firm" is the subject.)
+            low = asked.lower()
+            topics = tuple(t for t in topics if t.known or t.number or (t.text or t.label).lower() in low)
         return PartAnalysis(
             text=text,
-            topics=self.topics(text, related),
+            topics=topics,
             expansion=tuple(expansion.items()),
             asks_figure=bool(r.figure.search(asked)),
             asks_present=bool(r.present.search(asked)),
