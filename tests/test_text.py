@@ -297,5 +297,6 @@ def test_a_role_or_what_the_asker_is_doing_is_a_statement_about_the_asker() -> N
     assert without_asker("Airline exec. How many airlines are here?") == "How many airlines are here?"
     assert without_asker("Lawyer advising a US client: what must a firm register?") == "what must a firm register?"
     assert without_asker("写论文要用点基础数据：商务区总面积多少平方公里？") == "商务区总面积多少平方公里？"
+    assert without_asker("HR一枚，规划里对人才有啥政策？") == "规划里对人才有啥政策？"
     assert not about_asker("Fund managers and investment companies.")
     assert not about_asker("Fund manager here: which zone suits us?")

@@ -46,6 +46,14 @@ def test_a_span_that_cuts_a_word_of_the_question_is_no_typo() -> None:
     assert fixer.fix("政策上有没有扶持") == "政策上有没有扶持"
 
 
+def test_a_typo_the_segmenter_glues_to_a_word_of_place_is_fixed() -> None:
+    """ "综保区的事规化里咋说的": the segmenter reads 规化里 as one word; 规化 is the typo of 规划 all the same, with 里
+    after it. A real word that only sounds like a name stays."""
+    fixer = Homophones(["规划"], "规划。")
+    assert fixer.fix("综保区的事规化里咋说的") == "综保区的事规划里咋说的"
+    assert fixer.fix("规化里关于人才有哪些举措") == "规划里关于人才有哪些举措"
+
+
 def test_english_typos_become_the_word_the_documents_or_a_figure_question_use() -> None:
     """One edit from a word the documents' English writes (componants, expansoin: a swap) or a word asking for a
     figure (ammount). A British spelling (metre, programme), a word the documents write, a name the dictionary lacks

@@ -62,7 +62,7 @@ class Homophones:
                 # The span is words of the question as segmented, not part of one ("政策上有没有": 上有 sounds like 上游
                 # but its 有 begins 有没有).
                 edges = word_edges(text) if edges is None else edges
-                if i in edges and i + n in edges:
+                if i in edges and (i + n in edges or _clinging(text, i + n, edges)):
                     out.append(name)
                     i += n
                     break
@@ -87,6 +87,16 @@ class Homophones:
             if sum(a != b for a, b in zip(name, span, strict=True)) == 1:
                 return name
         return None
+
+
+#: One-character words of place and grammar that the segmenter glues onto a typo it does not know ("规化里": 规化 + 里).
+_CLINGING = "里上中内外的了呢吗啊呀"
+
+
+def _clinging(text: str, at: int, edges: set[int]) -> bool:
+    """The span ends one character before a word edge, and that character is a word of place or grammar the segmenter
+    glued on ("规化里咋说的": the typo 规化 and 里)."""
+    return at < len(text) and text[at] in _CLINGING and at + 1 in edges
 
 
 class Misspellings:
