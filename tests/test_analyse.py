@@ -380,3 +380,12 @@ def test_a_word_no_document_uses_that_only_the_asker_says_weighs_nothing(analyse
     assert "论文" not in labels and "北斗导航" in labels
     asked = analyser.analyse("写论文研究北斗产业，想问北斗论文有哪些？")
     assert "论文" in {t.label for t in asked.topics}
+
+
+def test_too_and_name_ask_nothing_and_carriers_are_airlines(analyser: Analyser) -> None:
+    """ "…, and does the catalogue list it too?", "which carriers does the plan name?": "too" and "name" say how the
+    part asks; "carriers" is the glossary's aviation (the airlines the documents name)."""
+    labels = {t.label for t in analyser.analyse("and does the catalogue list it too?").topics}
+    assert "too" not in labels
+    carriers = {t.label for t in analyser.analyse("which carriers does the plan name?").topics}
+    assert "航空" in carriers and "name" not in carriers

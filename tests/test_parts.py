@@ -304,7 +304,7 @@ def test_a_part_that_names_one_document_is_answered_from_it() -> None:
     answerer = PartAnswerer(ANALYSER, Selector(ANALYSER), Retrieval(plan, row))
     out = answerer.compose(a, [plan, row], whole, None)
     assert out.parts[1].status == "answered"
-    assert [u.context.chunk_id for u in out.parts[1].units] == ["row"]
+    assert {u.context.chunk_id for u in out.parts[1].units} == {"row"}
 
 
 def test_a_part_is_answered_only_by_the_units_it_quotes() -> None:
@@ -693,3 +693,25 @@ def test_a_zone_part_is_weighed_without_the_cbd_the_zones_are_parts_of() -> None
         a = analysis(*first.topics, *axis.topics, lang="en", parts=(first, axis))
         answerer = PartAnswerer(analyser, Selector(analyser), Recording(north))
         assert answerer.compose(a, [north], _selection(north), None).parts[0].status == status, asks
+
+
+def test_a_part_asking_whether_a_document_lists_the_thing_is_answered_by_that_documents_unit() -> None:
+    """ "On offshore trade: what kinds of business does Hongqiao target, and does the catalogue list it too?": the
+    second part borrows offshore trade and names the catalogue; a catalogue row says it (its heading path names the
+    catalogue, not the row), and the plan's paragraph on the same thing is not what the part asks for."""
+    offshore = topic("新型离岸国际贸易", 4.2, "离岸贸易", kind="direction")
+    catalogue = topic("重点产业目录", 0.2, "目录", kind="document")  # an everyday weight: no thing of its own
+    row = passage(
+        "细分领域：贸易新服务\n发展方向：新型离岸国际贸易\n发展重点：离岸转手买卖、全球采购",
+        "row",
+        section="重点产业目录 › 贸易新服务",
+        title="虹桥国际中央商务区重点产业目录（2022年8月）",
+    )
+    plan = passage("高效便利的离岸贸易。重点发展离岸转手买卖等业务。", "plan", rank=2, section="规划 › 离岸贸易")
+    first = PartAnalysis("On offshore trade: what kinds of business does Hongqiao target", (offshore,))
+    listed = PartAnalysis("and does the catalogue list it too", (catalogue,))
+    a = analysis(offshore, catalogue, lang="en", parts=(first, listed))
+    answerer = PartAnswerer(ANALYSER, Selector(ANALYSER), Recording(row, plan))
+    out = answerer.compose(a, [row, plan], _selection(row, plan), None)
+    assert [p.status for p in out.parts] == ["answered", "answered"]
+    assert {u.context.chunk_id for u in out.parts[1].units} == {"row"}

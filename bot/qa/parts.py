@@ -202,7 +202,7 @@ class PartAnswerer:
         if borrowed and exact:  # of the units about it, those that name it themselves
             mine = tuple(u for u in mine if _names_all(own_names, (u,))) or mine
         if refusal is None and not listing and exact and answers(mine):
-            return PartAnswer(part.text, "answered", mine)
+            return PartAnswer(part.text, "answered", _within(documents if borrowed else set(), mine))
         # The part's own retrieval: the whole question's candidates may miss a passage only it asks for.
         pool = {r.chunk_id: r for r in [*self.retriever.retrieve(search, k=self.config.pool), *candidates]}
         ranked = rerank(search, list(pool.values()), self.config.contexts, self.config)
@@ -221,11 +221,11 @@ class PartAnswerer:
         naming = tuple(u for u in units if _names_all(own_names, (u,))) if not exact else ()
         units = naming or units  # the passages that name the thing in its own words, when some do
         if why is None and answers(units):  # the units quoted, not only the ones chosen, answer it
-            return PartAnswer(part.text, "answered", units)
+            return PartAnswer(part.text, "answered", _within(documents if borrowed else set(), units))
         # The chosen units that touch the thing only through a related term answer for it only when no passage names it:
         # one that does and leaves the part open says the documents do not answer it.
         if refusal is None and (listing or not exact) and not naming and answers(mine):
-            return PartAnswer(part.text, "answered", mine)
+            return PartAnswer(part.text, "answered", _within(documents if borrowed else set(), mine))
         why = why or Refusal(RefusalCode.NOTHING_SPECIFIC, "no cited sentence states what this part asks about")
         # What the documents say of the part's subject: not of the CBD as a whole, which every passage is about, nor
         # of the section a word of time reaches ("目前有几所国际学校": 发展基础 says when, not what is asked about).
@@ -291,7 +291,12 @@ class PartAnswerer:
             listed |= {t.label for t in topics if t.label in self.analyser.rules.kind_words}
         asked = [t for t in topics if t.known and t.label not in listed]
         # Said in the glossary's words or a related term ("focus on" 重点发展 is said by 重点布局).
-        said = sum(t.weight for t in asked if any(_says(t, f"{u.leaf}\n{u.text}") for u in units))
+        # A document is said by a unit of it ("…, and does the catalogue list it too?": a catalogue row).
+        said = sum(
+            t.weight
+            for t in asked
+            if any(_says(t, f"{u.leaf}\n{u.text}") or (t.kind == "document" and t.covered_by(title(u))) for u in units)
+        )
         # Words the documents never use, in either language: an English word their English says ("mainly" in "which
         # industries does it mainly develop") is how the documents put things too, not a thing they leave out.
         # A Chinese word the documents never use that says where or how it asks ("沿线串了哪些平台": along the line) is
@@ -432,6 +437,13 @@ _AGENTS = frozenset({"org"})
 
 #: How a name asked for counts its members ("how many headquarters", "多少家总部").
 _COUNTING = re.compile(r"\bhow many\b|多少|几", re.IGNORECASE)
+
+
+def _within(documents: set[str], units: tuple[Unit, ...]) -> tuple[Unit, ...]:
+    """The units from the documents a part borrowing its subject names, when it names some ("…, and does the catalogue
+    list it too?": the catalogue's row, not the plan's paragraph on the same thing). (A part naming a thing of its own
+    names a document as where it was mentioned: "通知里提到的“四高五新”…指哪四个产业" is answered by the plan.)"""
+    return tuple(u for u in units if title(u) in documents) or units if documents else units
 
 
 def _names_all(things: list[Topic], units: tuple[Unit, ...]) -> bool:
