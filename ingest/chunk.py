@@ -31,6 +31,8 @@ from ingest.config import DEFAULT_MAX_CHUNK_CHARS
 SECTION_SEP = " › "
 #: Kinds of chunk stored in the index.
 PROSE, CATALOGUE_ROW, CATALOGUE_OVERVIEW = "prose", "catalogue_row", "catalogue_overview"
+#: A document's cover: its title line and the month under it ("2022 年 8 月"), the only place its own date is written.
+COVER = "cover"
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+)$")
 _L1 = re.compile(r"^([一二三四五六七八九十]+)、\s*(.+)$")
@@ -227,12 +229,14 @@ def _passages(blks: Iterable[Block], label: str, keep_first_label: bool) -> Iter
             yield from _table_passages(blk.rows, path)
             continue
         if nxt is not None and not nxt.is_table and is_cover_date(nxt.text) and len(blk.text) <= 60:
-            # A document (or part) title followed by its date: starts a new part.
+            # A document (or part) title followed by its date: starts a new part, and is quotable as its cover ("when
+            # is the plan dated": 2022 年 8 月 is written nowhere else).
             if first_title_seen:
                 label = blk.text.split()[-1]
             first_title_seen = True
             stack = []
             skip_next = True
+            yield _Passage((label,), f"{blk.text.strip()}\n{nxt.text.strip()}", COVER)
             continue
         if (h := _heading(blk.text)) is not None:
             level, name = h

@@ -55,8 +55,9 @@ def cells(text: str) -> list[tuple[str, str]]:
 
 
 def quotable_spans(text: str, kind: str) -> list[Span]:
-    """What an answer may quote from a chunk: its sentences, or a catalogue record (a row, an overview) whole."""
-    if kind.startswith("catalogue"):
+    """What an answer may quote from a chunk: its sentences, or a catalogue record (a row, an overview) or a cover
+    (a title and its month) whole."""
+    if kind.startswith("catalogue") or kind == "cover":
         return [Span(0, len(text.rstrip()))] if text.strip() else []
     return sentence_spans(text)
 

@@ -389,3 +389,11 @@ def test_too_and_name_ask_nothing_and_carriers_are_airlines(analyser: Analyser) 
     assert "too" not in labels
     carriers = {t.label for t in analyser.analyse("which carriers does the plan name?").topics}
     assert "航空" in carriers and "name" not in carriers
+
+
+def test_a_documents_date_is_asked_in_words_as_well_as_by_when(analyser) -> None:
+    """ "What is the plan's date?", "When is it dated?", "the date of issue" ask for a date as "when" does; "to date"
+    and "up to date" ask about the present."""
+    for q in ("What is the plan's date?", "plan + catalogue dated?", "What is the date of issue?"):
+        assert analyser.analyse(q).asks_date, q
+    assert not analyser.analyse("How many headquarters to date?").asks_date

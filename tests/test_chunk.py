@@ -224,3 +224,17 @@ def test_cleaning_and_chunking_work_is_linear_in_the_input(unit: str, monkeypatc
         per_size.append(work[0] / len(text))
     # Characters read per character of input stay the same at 4x the size (they grew 4x: quadratic, before).
     assert per_size[1] <= 1.1 * per_size[0] and per_size[1] < 20, per_size
+
+
+def test_a_documents_title_and_month_are_its_cover_quoted_whole(plan_chunks) -> None:
+    """The plan's own date (2022 年 8 月) is written only under its title: the two lines are a chunk of their own, a
+    cover, quoted whole; the notice, dated in its signature, has none."""
+    from ingest.chunk import COVER
+    from ingest.units import quotable_spans
+
+    covers = [c for c in plan_chunks if c.kind == COVER]
+    assert [(c.section_path, c.text) for c in covers] == [
+        (("产业发展规划",), "虹桥国际中央商务区 产业发展规划\n2022 年 8 月")
+    ]
+    assert [s.of(covers[0].text) for s in quotable_spans(covers[0].text, COVER)] == [covers[0].text]
+    assert not [c for c in chunk_document("notice", NOTICE, label="通知") if c.kind == COVER]

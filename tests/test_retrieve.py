@@ -50,3 +50,44 @@ def test_a_name_is_searched_word_for_word_among_the_passages_that_say_it(analyse
     found = retriever.name_search([query], frozenset({"蔚来"}), set())
     assert [r.chunk_id for r in found] == ["cars"]
     assert retriever.name_search([query], frozenset({"蔚来"}), {"cars"}) == []
+
+
+def test_a_cover_is_ranked_only_for_a_question_asking_when_a_document_is_dated(analyser) -> None:
+    """The documents' covers (a title and a month) are in no keyword statistics, take no place in a ranking for a
+    question that asks no date, and rank with the best for one asking when a document is dated."""
+    from bot.qa.retrieve import HybridRetriever, KeywordIndex
+    from ingest.store import Hit, StoredChunk
+
+    cover = StoredChunk(
+        "cover", "虹桥国际中央商务区 产业发展规划\n2022 年 8 月", {"section": "产业发展规划", "kind": "cover"}
+    )
+    chunks = [
+        cover,
+        StoredChunk("zone", "北虹桥片区重点发展汽车新势力。", {"section": "布局", "kind": "prose"}),
+        StoredChunk("notice", "2022年9月14日印发。", {"section": "通知", "kind": "prose"}),
+    ]
+
+    class Dense:  # the cover is the nearest by meaning to every question here
+        def query(self, collection, vector, k):
+            return [Hit("cover", 0.9), Hit("zone", 0.5), Hit("notice", 0.4)][:k]
+
+    class Embeddings:
+        def embed_query(self, text):
+            return [0.0]
+
+    keyword = KeywordIndex(chunks)
+    assert keyword.scores({"产业发展规划": 1.0})[0] == 0.0  # the keyword index holds no cover
+    retriever = HybridRetriever.model_construct(
+        index=Dense(),
+        collection=None,
+        embeddings=Embeddings(),
+        keyword_index=keyword,
+        analyser=analyser,
+        config=analyser.config,
+        parents={},
+        k=3,
+    )
+    plain = retriever.retrieve("北虹桥片区重点发展哪些产业？")
+    assert "cover" not in [r.chunk_id for r in plain]
+    dated = retriever.retrieve("规划是什么时候印发的？")
+    assert dated[0].chunk_id == "cover"

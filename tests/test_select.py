@@ -210,3 +210,18 @@ def test_the_cbd_named_in_a_question_brings_in_no_passage_of_its_own() -> None:
     assert [u.context.chunk_id for u in chosen] == ["north"]
     both = selector.select(analysis(zone, whole, topic("会展", 2.0)), [north, cbd, fairs]).chosen
     assert [u.context.chunk_id for u in both] == ["north", "fairs"]
+
+
+def test_a_cover_is_quoted_only_for_a_question_asking_when_and_states_its_documents_date() -> None:
+    """ "plan + catalogue dated when?": the cover (title and month) states the date its document is written on (印发,
+    rules.yaml cover_says); for any other question it is no quote."""
+    analyser = tiny_analyser("虹桥国际中央商务区 产业发展规划\n2022 年 8 月", "北虹桥片区重点发展汽车新势力。")
+    selector = Selector(analyser)
+    cover = passage("虹桥国际中央商务区 产业发展规划\n2022 年 8 月", "cover", kind="cover", section="产业发展规划")
+    zone = passage("北虹桥片区重点发展汽车新势力。", "zone", rank=2)
+    issued = topic("印发", 2.0, kind="document")
+    dated = selector.select(analysis(issued, asks_date=True), [cover, zone])
+    assert [u.context.chunk_id for u in dated.chosen] == ["cover"]
+    assert selector.level(issued, dated.chosen[0]) == 1.0
+    plain = selector.select(analysis(topic("产业发展规划", 2.0, kind="document")), [cover, zone])
+    assert "cover" not in {u.context.chunk_id for u in plain.units}

@@ -428,6 +428,7 @@ class PartAnswerer:
             u
             for u in units
             if states(f"{u.section}\n{u.direction}\n{u.chunk_text if passage else u.text}")
+            or any(self.selector.cover_states(t, u) for t in specific)  # a cover states its document's date
             or (kinds and self.selector.answers_kind(u, kinds, family))  # the zone select.py brought in for X
         )
 

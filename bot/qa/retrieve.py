@@ -23,6 +23,7 @@ from pydantic import ConfigDict, Field
 from bot.qa.analyse import Analyser, PartAnalysis, QueryAnalysis
 from bot.qa.config import EngineConfig
 from bot.qa.text import figures, tokens, weighted_tokens
+from ingest.chunk import COVER
 from ingest.store import Index, StoredChunk
 
 #: Glossary kinds of proper names (a company, a platform): a passage either says one word for word or is not about it.
@@ -84,19 +85,25 @@ class KeywordIndex:
 
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
         self.chunks = chunks
-        docs = [tokens(searchable(c)) for c in chunks]
+        # (not the documents' covers: a title and a month, found by meaning for a question asking when, whose words
+        # would change every other passage's keyword weights)
+        self._kept = np.array([i for i, c in enumerate(chunks) if c.metadata.get("kind") != COVER], dtype=np.int64)
+        docs = [tokens(searchable(chunks[i])) for i in self._kept]
         self.vocabulary = {t for d in docs for t in d}
         self._bm25 = bm25s.BM25()
         self._bm25.index(docs, show_progress=False)
         self._lock = threading.Lock()
 
     def scores(self, query_tokens: dict[str, float]) -> np.ndarray:
-        """Weighted BM25 score of every chunk: the sum over query tokens of weight × BM25 (unknown tokens add 0)."""
-        total = np.zeros(len(self.chunks), dtype=np.float32)
+        """Weighted BM25 score of every chunk: the sum over query tokens of weight × BM25 (unknown tokens add 0;
+        a cover scores 0)."""
+        kept = np.zeros(len(self._kept), dtype=np.float32)
         with self._lock:
             for tok, weight in query_tokens.items():
                 if tok in self.vocabulary and weight > 0:
-                    total += weight * np.asarray(self._bm25.get_scores([tok]), dtype=np.float32)
+                    kept += weight * np.asarray(self._bm25.get_scores([tok]), dtype=np.float32)
+        total = np.zeros(len(self.chunks), dtype=np.float32)
+        total[self._kept] = kept
         return total
 
 
@@ -155,17 +162,21 @@ class HybridRetriever(BaseRetriever):
         order = np.argsort(-keyword, kind="stable")[: min(self.config.rank_depth, len(keyword))]
         return {self._ids[i]: r for r, i in enumerate(order, 1) if keyword[i] > 0}, keyword
 
-    def _rank(self, analysis: QueryAnalysis) -> tuple[dict[str, float], np.ndarray, np.ndarray]:
-        """Weighted reciprocal-rank fusion of the dense and keyword rankings of one query."""
+    def _rank(self, analysis: QueryAnalysis, dated: bool = True) -> tuple[dict[str, float], np.ndarray, np.ndarray]:
+        """Weighted reciprocal-rank fusion of the dense and keyword rankings of one query (without the documents'
+        covers unless `dated`: the keyword index holds none)."""
         c = self.config
         vector = self.embeddings.embed_query(dense_text(analysis, c))
         records = len(self._ids) + len(self.parents)  # a chunk's Chinese and English vectors both lead to it
-        hits = self.index.query(self.collection, vector, min(2 * c.rank_depth, records))
+        # (the covers' Chinese and English records are fetched on top: skipped, they take no other passage's place)
+        hits = self.index.query(self.collection, vector, min(2 * c.rank_depth + 2 * len(self._covers), records))
         dense = np.zeros(len(self._ids), dtype=np.float32)
         dense_rank: dict[str, int] = {}
         for hit in hits:
             cid = self.parents.get(hit.chunk_id, hit.chunk_id)
             if cid in self._position and cid not in dense_rank and len(dense_rank) < c.rank_depth:
+                if not dated and self._cover(cid):
+                    continue
                 dense[self._position[cid]] = hit.similarity
                 dense_rank[cid] = len(dense_rank) + 1
         keyword_rank, keyword = self._keyword_ranks(analysis.whole)
@@ -178,7 +189,10 @@ class HybridRetriever(BaseRetriever):
         the rankings fused, so every part finds its section."""
         analysis = question if isinstance(question, QueryAnalysis) else self.analyser.analyse(question)
         k = k or self.k
-        fused, dense, keyword = self._rank(analysis)
+        # A document's cover (its title and month) is evidence only of when the document is dated: for any other
+        # question it takes no place in a ranking, where its title words would push down a passage that says something.
+        dated = analysis.asks_date
+        fused, dense, keyword = self._rank(analysis, dated)
         if len(analysis.parts) > 1:
             lists = [(_ranks(fused), 1.0)]
             for part in analysis.parts:
@@ -186,12 +200,24 @@ class HybridRetriever(BaseRetriever):
                 lists.append((part_ranks, 1.0))
                 keyword = np.maximum(keyword, part_keyword)
             fused = _rrf(lists, self.config.rrf_c)
+        # …and for one asking when a document is dated ("plan + catalogue dated when?"), every cover ranks with the
+        # best (there is one per document; a launch date asked is no document's).
+        if dated and fused and any(t.kind == "document" for t in analysis.topics):
+            top = max(fused.values())
+            fused = {**fused, **{cid: max(fused.get(cid, 0.0), top) for cid in self._covers}}
         best = sorted(fused, key=lambda cid: -fused[cid])[:k]
         out = []
         for r, cid in enumerate(best, 1):
             i = self._position[cid]
             out.append(Retrieved(self.chunks[i], float(fused[cid]), float(dense[i]), float(keyword[i]), r))
         return out
+
+    @cached_property
+    def _covers(self) -> list[str]:
+        return [c.chunk_id for c in self.chunks if c.metadata.get("kind") == COVER]
+
+    def _cover(self, cid: str) -> bool:
+        return self.chunks[self._position[cid]].metadata.get("kind") == COVER
 
     @cached_property
     def _with_figures(self) -> np.ndarray:

@@ -74,6 +74,7 @@ class Rules:
         tuple[str, re.Pattern[str], re.Pattern[str]], ...
     ]  # (benefit, the question asks it, a sentence names it)
     furniture: tuple[tuple[str, re.Pattern[str]], ...]  # (glossary term that asks for it, the line's pattern)
+    cover_says: frozenset[str]  # glossary terms a document's cover states besides its title (its date)
     question_word_zh: re.Pattern[str]
     which_count_zh: re.Pattern[str]  # 哪四个 / 哪两类: which-plus-a-count, a question word
     count_zh: re.Pattern[str]  # 三个 / 两类: a count in Chinese numerals
@@ -203,6 +204,7 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
             rf"\d\s*(?:多|余)?\s*(?:{_need(data['duration'], 'counts', 'duration.')})", "duration.counts"
         ),
         furniture=tuple((str(k), _compile(v, f"furniture.{k}")) for k, v in _need(data, "furniture").items()),
+        cover_says=_words(_need(data, "cover_says"), "cover_says"),
         question_word_zh=_compile(_need(data, "question_word_zh"), "question_word_zh"),
         which_count_zh=_compile(_need(data, "which_count_zh"), "which_count_zh"),
         count_zh=_compile(_need(data, "count_zh"), "count_zh"),

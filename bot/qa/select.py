@@ -19,7 +19,7 @@ from bot.qa.figures import figure_gap
 from bot.qa.retrieve import Retrieved
 from bot.qa.rules import rules
 from bot.qa.text import figures
-from ingest.chunk import SECTION_SEP
+from ingest.chunk import COVER, SECTION_SEP
 from ingest.units import english, quotable_spans
 
 OVERVIEW = "catalogue_overview"
@@ -137,6 +137,8 @@ class Selector:
         c = self.config
         if topic.covered_by(unit.text) or (topic.label in list_heads and self.listed_under(topic, unit)):
             return 1.0
+        if self.cover_states(topic, unit):
+            return 1.0
         if topic.related_in(unit.text):
             return c.related
         if topic.covered_by(unit.chunk_text):
@@ -144,6 +146,10 @@ class Selector:
         if topic.covered_by(unit.section):
             return c.in_section
         return 0.0
+
+    def cover_states(self, topic: Topic, unit: Unit) -> bool:
+        """The unit is a document's cover and the topic the date it is written on (rules.yaml cover_says)."""
+        return topic.label in self.analyser.rules.cover_says and unit.context.chunk.metadata.get("kind") == COVER
 
     @staticmethod
     def listed_under(topic: Topic, unit: Unit) -> bool:
@@ -166,7 +172,8 @@ class Selector:
         c = self.config
         topics = analysis.topics
         asked = frozenset(t.label for t in topics)
-        units = [u for u in units_of([*retrieved[: c.contexts], *extra], c.lead_chars) if self._quotable(u, asked)]
+        units = units_of([*retrieved[: c.contexts], *extra], c.lead_chars)
+        units = [u for u in units if self._quotable(u, asked, analysis.asks_date)]
         specific = self.analyser.specific(topics)
         named_documents = self.named_documents(topics, units)
         # A grouping concept reached through a question word ("哪些产业", "which industries": 四高五新) is what the
@@ -236,9 +243,12 @@ class Selector:
                 repaired = True
         return Selection(tuple(chosen), tuple(units), self.support(topics, chosen, analysis.list_heads), repaired)
 
-    def _quotable(self, unit: Unit, asked: frozenset[str]) -> bool:
+    def _quotable(self, unit: Unit, asked: frozenset[str], dated: bool = False) -> bool:
         """Not document furniture (a notice's copy list), unless the question asks for that line (抄送, "cc"):
-        `asked` is the labels of the question's topics."""
+        `asked` is the labels of the question's topics. A document's cover (its title and month) only for a question
+        asking when or for a document's date (`dated`): it says nothing else the title of every passage does not."""
+        if unit.context.chunk.metadata.get("kind") == COVER and not dated:
+            return False
         return not any(term not in asked and p.search(unit.text) for term, p in self.analyser.rules.furniture)
 
     @staticmethod
