@@ -140,6 +140,8 @@ class PartAnswerer:
         search = self._with_subject(analysis, part, about) if borrowed else sub
         kind = self.analyser.kind_subject(search)
         asks = bool(search.whole.asks_kind)  # a zone or place
+        # (a zone or place asked for is checked as a kind: its word stays one the units must say)
+        asked_text = "" if asks else search.text
         # One of two things joined by "and" ("FT accounts and aircraft leasing") is answered by units that say it
         # themselves, in its own words: the other thing's passage may mention it, and a related term is broader.
         alone = part.joined
@@ -169,6 +171,7 @@ class PartAnswerer:
         # answered from that document; one about the document itself ("who drew up the catalogue") need not be.
         inside = bool(self.analyser.specific(search.topics))
         documents = self.selector.named_documents(search.topics, [*selection.units, *mine]) if inside else set()
+        scope = documents if borrowed else set()  # the documents whose units alone answer the part (`_within`)
 
         def answers(units: tuple[Unit, ...]) -> bool:
             if not units or (borrowed and not self._asked_said(part, units)):
@@ -181,8 +184,6 @@ class PartAnswerer:
             asks_who = borrowed and self.analyser.rules.person.search(part.text)
             if asks_who and not self._naming(units, _AGENTS, about):
                 return False
-            # (a zone or place asked for is checked as a kind, below: its word stays one the units must say)
-            asked_text = "" if search.whole.asks_kind else search.text
             share = self.selector.support(self._weighed(search.topics, asked_text, asks), units, search.list_heads)
             return check(search, Selection(units, units, share), self.selector) is None
 
@@ -202,12 +203,11 @@ class PartAnswerer:
         if borrowed and exact:  # of the units about it, those that name it themselves
             mine = tuple(u for u in mine if _names_all(own_names, (u,))) or mine
         if refusal is None and not listing and exact and answers(mine):
-            return PartAnswer(part.text, "answered", _within(documents if borrowed else set(), mine))
+            return PartAnswer(part.text, "answered", _within(scope, mine))
         # The part's own retrieval: the whole question's candidates may miss a passage only it asks for.
         pool = {r.chunk_id: r for r in [*self.retriever.retrieve(search, k=self.config.pool), *candidates]}
         ranked = rerank(search, list(pool.values()), self.config.contexts, self.config)
         own = self.selector.select(search, ranked)
-        asked_text = "" if search.whole.asks_kind else search.text
         own = replace(
             own,
             support=self.selector.support(
@@ -221,11 +221,11 @@ class PartAnswerer:
         naming = tuple(u for u in units if _names_all(own_names, (u,))) if not exact else ()
         units = naming or units  # the passages that name the thing in its own words, when some do
         if why is None and answers(units):  # the units quoted, not only the ones chosen, answer it
-            return PartAnswer(part.text, "answered", _within(documents if borrowed else set(), units))
+            return PartAnswer(part.text, "answered", _within(scope, units))
         # The chosen units that touch the thing only through a related term answer for it only when no passage names it:
         # one that does and leaves the part open says the documents do not answer it.
         if refusal is None and (listing or not exact) and not naming and answers(mine):
-            return PartAnswer(part.text, "answered", _within(documents if borrowed else set(), mine))
+            return PartAnswer(part.text, "answered", _within(scope, mine))
         why = why or Refusal(RefusalCode.NOTHING_SPECIFIC, "no cited sentence states what this part asks about")
         # What the documents say of the part's subject: not of the CBD as a whole, which every passage is about, nor
         # of the section a word of time reaches ("目前有几所国际学校": 发展基础 says when, not what is asked about).
@@ -444,7 +444,7 @@ def _within(documents: set[str], units: tuple[Unit, ...]) -> tuple[Unit, ...]:
     """The units from the documents a part borrowing its subject names, when it names some ("…, and does the catalogue
     list it too?": the catalogue's row, not the plan's paragraph on the same thing). (A part naming a thing of its own
     names a document as where it was mentioned: "通知里提到的“四高五新”…指哪四个产业" is answered by the plan.)"""
-    return tuple(u for u in units if title(u) in documents) or units if documents else units
+    return (tuple(u for u in units if title(u) in documents) or units) if documents else units
 
 
 def _names_all(things: list[Topic], units: tuple[Unit, ...]) -> bool:
