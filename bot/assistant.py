@@ -29,7 +29,7 @@ from bot.qa.text import add_words, has_control_chars
 from bot.qa.vocabulary import Vocabulary
 from bot.settings import Settings, load_settings
 from bot.types import Answer, Context, Part, Refusal, RefusalCode
-from ingest.chunk import COVER
+from ingest.chunk import is_cover
 from ingest.embed import IndexEmbeddings, load_embeddings
 from ingest.store import StoredChunk, open_index
 from ingest.translations import ENGLISH
@@ -89,7 +89,7 @@ class Engine:
         chunks, parents = with_english(index.chunks(collection))
         add_words(glossary.chinese_terms)
         # (not the covers: a title and a month written elsewhere too, which would make those words weigh less)
-        worded = [c for c in chunks if c.metadata.get("kind") != COVER]
+        worded = [c for c in chunks if not is_cover(c.metadata)]
         vocabulary = Vocabulary.of(
             (f"{c.metadata.get('section', '')}\n{c.text}" for c in worded),
             (f"{c.metadata.get('section_en', '')}\n{c.metadata.get('text_en', '')}" for c in worded),

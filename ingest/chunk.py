@@ -34,6 +34,12 @@ PROSE, CATALOGUE_ROW, CATALOGUE_OVERVIEW = "prose", "catalogue_row", "catalogue_
 #: A document's cover: its title line and the month under it ("2022 年 8 月"), the only place its own date is written.
 COVER = "cover"
 
+
+def is_cover(metadata: dict[str, Any]) -> bool:
+    """The stored chunk with this metadata is a document's cover."""
+    return metadata.get("kind") == COVER
+
+
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+)$")
 _L1 = re.compile(r"^([一二三四五六七八九十]+)、\s*(.+)$")
 _L2 = re.compile(r"^[（(]\s*([一二三四五六七八九十]+)\s*[）)]\s*(.+)$")

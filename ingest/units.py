@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.chunk import COVER
+
 #: Characters that end a sentence (a clause mark such as ；or ，does not).
 SENTENCE_END = "。！？!?"
 _SENTENCE = re.compile(rf"[^{SENTENCE_END}\n]+(?:[{SENTENCE_END}]+[”’」』）)]*|(?=\n)|$)")
@@ -57,7 +59,7 @@ def cells(text: str) -> list[tuple[str, str]]:
 def quotable_spans(text: str, kind: str) -> list[Span]:
     """What an answer may quote from a chunk: its sentences, or a catalogue record (a row, an overview) or a cover
     (a title and its month) whole."""
-    if kind.startswith("catalogue") or kind == "cover":
+    if kind.startswith("catalogue") or kind == COVER:
         return [Span(0, len(text.rstrip()))] if text.strip() else []
     return sentence_spans(text)
 

@@ -23,7 +23,7 @@ from pydantic import ConfigDict, Field
 from bot.qa.analyse import Analyser, PartAnalysis, QueryAnalysis
 from bot.qa.config import EngineConfig
 from bot.qa.text import figures, tokens, weighted_tokens
-from ingest.chunk import COVER
+from ingest.chunk import is_cover
 from ingest.store import Index, StoredChunk
 
 #: Glossary kinds of proper names (a company, a platform): a passage either says one word for word or is not about it.
@@ -87,7 +87,7 @@ class KeywordIndex:
         self.chunks = chunks
         # (not the documents' covers: a title and a month, found by meaning for a question asking when, whose words
         # would change every other passage's keyword weights)
-        self._kept = np.array([i for i, c in enumerate(chunks) if c.metadata.get("kind") != COVER], dtype=np.int64)
+        self._kept = np.array([i for i, c in enumerate(chunks) if not is_cover(c.metadata)], dtype=np.int64)
         docs = [tokens(searchable(chunks[i])) for i in self._kept]
         self.vocabulary = {t for d in docs for t in d}
         self._bm25 = bm25s.BM25()
@@ -175,7 +175,7 @@ class HybridRetriever(BaseRetriever):
         for hit in hits:
             cid = self.parents.get(hit.chunk_id, hit.chunk_id)
             if cid in self._position and cid not in dense_rank and len(dense_rank) < c.rank_depth:
-                if not dated and self._cover(cid):
+                if not dated and cid in self._covers:
                     continue
                 dense[self._position[cid]] = hit.similarity
                 dense_rank[cid] = len(dense_rank) + 1
@@ -213,11 +213,8 @@ class HybridRetriever(BaseRetriever):
         return out
 
     @cached_property
-    def _covers(self) -> list[str]:
-        return [c.chunk_id for c in self.chunks if c.metadata.get("kind") == COVER]
-
-    def _cover(self, cid: str) -> bool:
-        return self.chunks[self._position[cid]].metadata.get("kind") == COVER
+    def _covers(self) -> frozenset[str]:
+        return frozenset(c.chunk_id for c in self.chunks if is_cover(c.metadata))
 
     @cached_property
     def _with_figures(self) -> np.ndarray:

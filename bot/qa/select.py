@@ -19,7 +19,7 @@ from bot.qa.figures import figure_gap
 from bot.qa.retrieve import Retrieved
 from bot.qa.rules import rules
 from bot.qa.text import figures
-from ingest.chunk import COVER, SECTION_SEP
+from ingest.chunk import SECTION_SEP, is_cover
 from ingest.units import english, quotable_spans
 
 OVERVIEW = "catalogue_overview"
@@ -149,7 +149,7 @@ class Selector:
 
     def cover_states(self, topic: Topic, unit: Unit) -> bool:
         """The unit is a document's cover and the topic the date it is written on (rules.yaml cover_says)."""
-        return topic.label in self.analyser.rules.cover_says and unit.context.chunk.metadata.get("kind") == COVER
+        return topic.label in self.analyser.rules.cover_says and is_cover(unit.context.chunk.metadata)
 
     @staticmethod
     def listed_under(topic: Topic, unit: Unit) -> bool:
@@ -247,7 +247,7 @@ class Selector:
         """Not document furniture (a notice's copy list), unless the question asks for that line (抄送, "cc"):
         `asked` is the labels of the question's topics. A document's cover (its title and month) only for a question
         asking when or for a document's date (`dated`): it says nothing else the title of every passage does not."""
-        if unit.context.chunk.metadata.get("kind") == COVER and not dated:
+        if is_cover(unit.context.chunk.metadata) and not dated:
             return False
         return not any(term not in asked and p.search(unit.text) for term, p in self.analyser.rules.furniture)
 
