@@ -45,6 +45,15 @@ def test_a_relayed_enquiry_is_read_without_its_frame() -> None:
     # relayed on someone's behalf, with a space for a comma
     assert normalize_query("帮企业问一下 这个规划是哪个单位发的") == "这个规划是哪个单位发的"
     assert normalize_query("帮投资人问下，商务区现在有多少家总部企业？") == "商务区现在有多少家总部企业？"
+    # anyone said in a few words and how they ask, up to a colon or comma; or a role said with no verb
+    assert normalize_query("老同志问一句，虹桥国际CBD多大？") == "虹桥国际CBD多大？"
+    assert normalize_query("媒体记者追问：2025年商品销售额目标是多少？") == "2025年商品销售额目标是多少？"
+    assert normalize_query("区人大代表关心：人才保障有哪些政策？") == "人才保障有哪些政策？"
+    assert normalize_query("会展公司这边问下，线上招商大会叫啥名") == "线上招商大会叫啥名"
+    assert normalize_query("我司法务想确认两点：通知主送哪些区？") == "通知主送哪些区？"
+    assert normalize_query("银行客户经理，想了解下规模目标：") == "想了解下规模目标:"
+    assert normalize_query("哪个部门问：规划是谁发的？") == "哪个部门问:规划是谁发的？"  # a question word: no frame
+    assert normalize_query("北虹桥的定位，想了解：") == "北虹桥的定位,想了解:"  # the first clause names a thing
 
 
 def test_a_span_of_years_is_not_a_year() -> None:
@@ -94,6 +103,7 @@ def test_content_terms_drop_question_words() -> None:
     assert content_terms("通知一共印了几份？") == ["通知"]
     assert "rents" in content_terms("What are office rents like?")
     assert content_terms("规划想把它做成什么样的示范区？") == ["示范区"]  # 做成 asks how, not what
+    assert content_terms("虹桥CBD到底多大一块地方？") == ["虹桥", "cbd"]  # 一块地方: how people ask where or how big
     assert content_terms("这个园区最后要建成一个什么区？") == ["园区"]  # 建成 asks what it becomes
     assert content_terms("The three axes - what are they called?") == ["axes"]
     assert content_terms("麻烦确认一下，除了会展经济还有哪些？") == ["会展经济", "还有"]

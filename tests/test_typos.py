@@ -52,6 +52,8 @@ def test_a_typo_the_segmenter_glues_to_a_word_of_place_is_fixed() -> None:
     fixer = Homophones(["规划"], "规划。")
     assert fixer.fix("综保区的事规化里咋说的") == "综保区的事规划里咋说的"
     assert fixer.fix("规化里关于人才有哪些举措") == "规划里关于人才有哪些举措"
+    # …or glued in front of it ("了解下规化里": 下 + 规化)
+    assert fixer.fix("想了解下规化里的规模目标") == "想了解下规划里的规模目标"
 
 
 def test_english_typos_become_the_word_the_documents_or_a_figure_question_use() -> None:

@@ -62,7 +62,7 @@ class Homophones:
                 # The span is words of the question as segmented, not part of one ("政策上有没有": 上有 sounds like 上游
                 # but its 有 begins 有没有).
                 edges = word_edges(text) if edges is None else edges
-                if i in edges and (i + n in edges or _clinging(text, i + n, edges)):
+                if (i in edges or _leaning(text, i, edges)) and (i + n in edges or _clinging(text, i + n, edges)):
                     out.append(name)
                     i += n
                     break
@@ -91,12 +91,20 @@ class Homophones:
 
 #: One-character words of place and grammar that the segmenter glues onto a typo it does not know ("规化里": 规化 + 里).
 _CLINGING = "里上中内外的了呢吗啊呀"
+#: …and in front of one ("了解下规化": 下 + 规化).
+_LEANING = "下在从对把给向和与跟"
 
 
 def _clinging(text: str, at: int, edges: set[int]) -> bool:
     """The span ends one character before a word edge, and that character is a word of place or grammar the segmenter
     glued on ("规化里咋说的": the typo 规化 and 里)."""
     return at < len(text) and text[at] in _CLINGING and at + 1 in edges
+
+
+def _leaning(text: str, at: int, edges: set[int]) -> bool:
+    """The span starts one character after a word edge, and that character is a word the segmenter glued on in front
+    ("了解下规化里": 下 and the typo 规化)."""
+    return at > 0 and text[at - 1] in _LEANING and at - 1 in edges
 
 
 class Misspellings:
