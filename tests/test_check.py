@@ -177,6 +177,9 @@ def test_an_english_date_must_be_of_what_is_dated() -> None:
     assert check(report, _selection(printed), SELECTOR).code is RefusalCode.DATE_MISSING
     issued = analysis(notice, text="When was the notice printed?", lang="en", asks_date=True)
     assert check(issued, _selection(printed), SELECTOR) is None
+    # the doer of what the English says ("issuer" of "issued"); who asks says nothing of what is dated
+    listed = analysis(notice, text="Journalist here. Issuer and date of the notice?", lang="en", asks_date=True)
+    assert check(listed, _selection(printed), SELECTOR) is None
 
 
 def test_a_figure_the_question_states_need_not_be_in_the_answer() -> None:
@@ -361,3 +364,21 @@ def test_a_figure_of_the_present_counts_the_concept_named_not_the_section_it_sit
     asked = analysis(present, fairs, zone, text="目前已经引进了多少会展相关企业", asks_figure=True, present=True)
     assert check(asked, _selection(hq), SELECTOR).code is RefusalCode.FIGURE_MISSING
     assert check(asked, _selection(expo), SELECTOR) is None
+
+
+def test_a_figure_must_be_of_the_thing_in_one_passage_not_pieced_together() -> None:
+    """ "2021年外贸进出口总额是多少": 2021's tax total (a total of 2021) and a sentence naming trade elsewhere are no
+    2021 trade total; the year is where the figure sits, not what it counts. A sentence that states both answers."""
+    year = topic("2021", 2.0, number=True)
+    trade, flows, total = topic("外贸", 2.0), topic("进出口", 2.5), topic("总额", 2.5)
+    apart = units_of(
+        [
+            passage("2021 年，商务区域内税收总额为 346 亿元。", "t", section="规划 › 发展基础"),
+            passage("2021 年，外贸平台吸引 35 家机构入驻。", "p", section="规划 › 发展基础"),
+        ],
+        20,
+    )
+    asked = analysis(year, trade, flows, total, text="2021年外贸进出口总额是多少", asks_figure=True, numbers=("2021",))
+    assert check(asked, _selection(apart), SELECTOR).code is RefusalCode.FIGURE_MISSING
+    stated = units_of([passage("2021 年，外贸进出口总额为 1000 亿元。", "s", section="规划 › 发展基础")], 20)
+    assert check(asked, _selection(stated), SELECTOR) is None

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.qa.analyse import QueryAnalysis, Topic
 from bot.qa.rules import Rules
-from bot.qa.text import asking_text, content_terms, figures, premises, stem
+from bot.qa.text import asking_text, content_terms, figures, premises, stem, without_asker
 
 if TYPE_CHECKING:
     from bot.qa.select import Selector, Unit
@@ -112,8 +112,13 @@ def figure_gap(analysis: QueryAnalysis, chosen: list[Unit], selector: Selector) 
         specific = [t for t in specific if t.kind != "section" and t.label not in part.measures] or concepts or specific
         # Every figure of the documents is of the CBD (rules.yaml whole_area): "based in the CBD" says where, not what.
         specific = [t for t in specific if t.label not in rules.whole_area]
+        # A year the part names is where the figure must sit (checked above), not what it counts ("2021年外贸进出口总额"
+        # is not answered by 2021's tax total).
+        specific = [t for t in specific if not t.number] or specific
         total = sum(t.weight for t in specific)
-        covered = [t for t in specific if any(_states(t, u, chosen) for u in holding)]
+        # …in one passage: a total of 2021 in one sentence and trade in another are no 2021 trade total.
+        said = max(holding, key=lambda u: sum(t.weight for t in specific if _states(t, u, chosen)), default=None)
+        covered = [t for t in specific if said is not None and _states(t, said, chosen)]
         if total and sum(t.weight for t in covered) < selector.config.figure * total:
             return "、".join(t.label for t in specific if t not in covered)
     return None
@@ -137,7 +142,7 @@ def date_event_en(analysis: QueryAnalysis, selector: Selector) -> list[str]:
     glossary term of the question names, that do not ask for the date themselves, and that the documents' English
     never uses (a word it does use, "carry", is how people ask, which a dated sentence need not say)."""
     analyser = selector.analyser
-    low = analyser.rules.date.sub(" ", analysis.text.lower())
+    low = analyser.rules.date.sub(" ", without_asker(analysis.text).lower())  # not "Journalist here."'s words
     named = {w for t in analysis.topics if t.known for w in re.findall(r"[a-z]+", t.text.lower())}
     words = [w for w in content_terms(low) if w.isalpha() and w not in named]
     # an adverb of manner ("officially released") says how the event happened, not which event it is
@@ -146,6 +151,6 @@ def date_event_en(analysis: QueryAnalysis, selector: Selector) -> list[str]:
 
 
 def says_en(english: str, words: list[str]) -> bool:
-    """The English says every word in some form ("capitals" for "capital")."""
+    """The English says every word in some form ("capitals" for "capital"; the doer's "issuer" for "issued")."""
     said = {stem(w) for w in re.findall(r"[a-z]+", english.lower())}
-    return all(stem(w) in said for w in words)
+    return all(stem(w) in said or (len(w) > 5 and w[-2:] in ("er", "or") and stem(w[:-2]) in said) for w in words)
