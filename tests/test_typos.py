@@ -56,6 +56,16 @@ def test_a_typo_the_segmenter_glues_to_a_word_of_place_is_fixed() -> None:
     assert fixer.fix("想了解下规化里的规模目标") == "想了解下规划里的规模目标"
 
 
+def test_a_rare_variant_of_a_much_commoner_name_is_a_typo() -> None:
+    """人材 is a dictionary word (50), but 人才 is a hundred times commoner: written for it. 甲级 (209) is a word of its
+    own beside the rarer 家级."""
+    from bot.qa.text import add_words
+
+    add_words(["人才"])  # taught to the segmenter as the documents' word: its dictionary count still decides
+    assert Homophones(["人才"], "人才。").fix("外籍高端人材有没有快速通道") == "外籍高端人才有没有快速通道"
+    assert Homophones(["家级"], "国家级。").fix("甲级写字楼") == "甲级写字楼"
+
+
 def test_english_typos_become_the_word_the_documents_or_a_figure_question_use() -> None:
     """One edit from a word the documents' English writes (componants, expansoin: a swap) or a word asking for a
     figure (ammount). A British spelling (metre, programme), a word the documents write, a name the dictionary lacks

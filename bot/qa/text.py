@@ -34,7 +34,7 @@ def _jieba():
     return jieba
 
 
-_added: set[str] = set()
+_added: dict[str, int] = {}  # words taught to the segmenter, with how often its dictionary counted them before
 
 
 def add_words(words: Iterable[str]) -> None:
@@ -44,8 +44,8 @@ def add_words(words: Iterable[str]) -> None:
     with _jieba_lock:
         for w in words:
             if _CJK_CHAR.search(w) and len(w) >= 2 and w not in _added:
+                _added[w] = jieba.dt.FREQ.get(w, 0)
                 jieba.add_word(w, freq=50000)
-                _added.add(w)
 
 
 def words_zh(text: str) -> set[str]:
@@ -62,10 +62,13 @@ def word_edges(text: str) -> set[int]:
     return edges
 
 
-def word_frequency(word: str) -> int:
-    """How often the segmenter's own dictionary counts the word (0 for a term only taught to it from the documents):
-    甲级 209, 中兴 684, but 汇展 4 (a rare spelling, mostly the typo of 会展)."""
-    return 0 if word in _added else _jieba().dt.FREQ.get(word, 0)
+def word_frequency(word: str, taught: bool = False) -> int:
+    """How often the segmenter's own dictionary counts the word (0 for a term only taught to it from the documents;
+    with `taught`, what the dictionary counted before: 人才 8742): 甲级 209, 中兴 684, but 汇展 4 (a rare spelling,
+    mostly the typo of 会展)."""
+    if word in _added:
+        return _added[word] if taught else 0
+    return _jieba().dt.FREQ.get(word, 0)
 
 
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)")

@@ -23,6 +23,8 @@ _HAN = re.compile(r"^[\u3400-\u9fff]+$")
 #: A span the segmenter's dictionary counts this often is a word of its own (甲级 209, 中兴 684), not a typo; rare
 #: entries are mostly common misspellings (汇展 4).
 REAL_WORD = 50
+#: …unless the name it sounds like is this many times commoner (人材 50, 人才 8742: a variant written for the name).
+RARER = 100
 
 
 @lru_cache(maxsize=8192)
@@ -81,10 +83,13 @@ class Homophones:
     def _name_for(self, span: str, heard: tuple[str, ...]) -> str | None:
         if len(heard) < 2 or not _HAN.match(span) or span in self.names or span in self.documents:
             return None
-        if word_frequency(span) >= REAL_WORD:  # a real word the documents do not use (甲级, 中兴): not a typo
-            return None
+        seen = word_frequency(span)
         for name in self.by_sound.get(heard, ()):
-            if sum(a != b for a, b in zip(name, span, strict=True)) == 1:
+            # a real word the documents do not use (甲级, 中兴) is no typo, unless the name it sounds like is a hundred
+            # times commoner: then it is a variant nobody means (人材 for 人才)
+            if sum(a != b for a, b in zip(name, span, strict=True)) == 1 and (
+                seen < REAL_WORD or seen * RARER < word_frequency(name, taught=True)
+            ):
                 return name
         return None
 
