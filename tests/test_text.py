@@ -54,6 +54,11 @@ def test_a_relayed_enquiry_is_read_without_its_frame() -> None:
     assert normalize_query("银行客户经理，想了解下规模目标：") == "想了解下规模目标:"
     assert normalize_query("哪个部门问：规划是谁发的？") == "哪个部门问:规划是谁发的？"  # a question word: no frame
     assert normalize_query("北虹桥的定位，想了解：") == "北虹桥的定位,想了解:"  # the first clause names a thing
+    # a greeting first is no part of the question; a question that opens with such a word is left whole
+    assert normalize_query("Dear Sir or Madam, which zone suits EV makers?") == "which zone suits EV makers?"
+    assert normalize_query("hey, quick one - who got the notice?") == "quick one - who got the notice?"
+    assert normalize_query("Hi team - what is 4311?") == "what is 4311?"
+    assert normalize_query("Hey Jude: is it a song?") == "Hey Jude: is it a song?"
 
 
 def test_a_span_of_years_is_not_a_year() -> None:
@@ -105,6 +110,7 @@ def test_content_terms_drop_question_words() -> None:
     assert content_terms("规划想把它做成什么样的示范区？") == ["示范区"]  # 做成 asks how, not what
     assert content_terms("虹桥CBD到底多大一块地方？") == ["虹桥", "cbd"]  # 一块地方: how people ask where or how big
     assert content_terms("您好，税收总量是多少？谢谢") == ["税收"]  # greetings, and 总量: the form of the figure
+    assert content_terms("Dear Sir, quick question: tax revenue? Thanks, regards") == ["question", "tax", "revenue"]
     assert content_terms("这个园区最后要建成一个什么区？") == ["园区"]  # 建成 asks what it becomes
     assert content_terms("The three axes - what are they called?") == ["axes"]
     assert content_terms("麻烦确认一下，除了会展经济还有哪些？") == ["会展经济", "还有"]
