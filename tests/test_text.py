@@ -111,6 +111,7 @@ def test_content_terms_drop_question_words() -> None:
     assert content_terms("虹桥CBD到底多大一块地方？") == ["虹桥", "cbd"]  # 一块地方: how people ask where or how big
     assert content_terms("您好，税收总量是多少？谢谢") == ["税收"]  # greetings, and 总量: the form of the figure
     assert content_terms("Dear Sir, quick question: tax revenue? Thanks, regards") == ["question", "tax", "revenue"]
+    assert content_terms("Can someone explain 4311 simply, in a nutshell?") == ["4311"]  # how to answer, not what
     assert content_terms("这个园区最后要建成一个什么区？") == ["园区"]  # 建成 asks what it becomes
     assert content_terms("The three axes - what are they called?") == ["axes"]
     assert content_terms("麻烦确认一下，除了会展经济还有哪些？") == ["会展经济", "还有"]
