@@ -281,6 +281,33 @@ def test_a_part_that_lists_by_a_heading_name_takes_every_item_under_it() -> None
     assert {u.context.chunk_id for u in out.parts[0].units} == set(sections)
 
 
+def test_a_part_that_lists_a_catalogue_sub_field_takes_every_row_of_it() -> None:
+    """ "“双碳服务”分了哪两块？零碳技术研发具体指啥": the whole question's choice favours the zero-carbon row (the
+    second part names it); the first part lists the sub-field's directions, its rows, so its own selection answers
+    it."""
+    field = topic("双碳服务", 2.0, kind="field")
+    rows = [
+        passage(
+            f"细分领域：双碳服务\n发展方向：{d}\n发展重点：{focus}",
+            cid,
+            rank=i,
+            kind="catalogue_row",
+            section="重点产业目录 › 低碳新能源 › 双碳服务",
+            direction=d,
+        )
+        for i, (cid, d, focus) in enumerate(
+            [("zero", "零碳技术研发", "碳捕集"), ("trade", "碳交易服务", "碳资产管理")], 1
+        )
+    ]
+    listed = PartAnalysis("“双碳服务”分了哪两块", (field,))
+    zero = PartAnalysis("零碳技术研发具体指啥", (topic("零碳技术研发", 2.0, kind="direction"),))
+    a = analysis(field, *zero.topics, parts=(listed, zero), asks_list=True)
+    whole = Selection(tuple(units_of(rows[:1], 20)), tuple(units_of(rows, 20)), 1.0)
+    out = PartAnswerer(ANALYSER, Selector(ANALYSER), Retrieval(*rows)).compose(a, rows, whole, None)
+    assert out.parts[0].status == "answered"
+    assert {u.context.chunk_id for u in out.parts[0].units} == {"zero", "trade"}
+
+
 def test_a_part_that_names_one_document_is_answered_from_it() -> None:
     """ "…which exchanges could be set up, and what data-trading firms does the catalogue want?": the whole question's
     units hold a plan sentence that names data trading; the part names the catalogue, so its own selection (which

@@ -192,6 +192,13 @@ class PartAnswerer:
         # and may hold one item.
         heads = [t for t in search.topics if t.label in search.list_heads]
         items = {u.context.chunk_id for t in heads for u in selection.units if self.selector.listed_under(t, u)}
+        # (a catalogue sub-field the part names heads the rows of its directions: "“双碳服务”分了哪两块")
+        items |= {
+            u.context.chunk_id
+            for t in search.topics
+            for u in selection.units
+            if u.kind == "catalogue_row" and t.covered_by(u.leaf)
+        }
         listing = search.asks_list and len(items) >= 2
         # A thing the part names itself that the chosen units only touch through a related term ("government guidance
         # fund" by the VC rows the asker's "We're an Israeli VC" brought in) is looked for in its own words first: a
