@@ -21,6 +21,7 @@ from bot.qa.retrieve import HybridRetriever, Retrieved
 from bot.qa.select import Selection, Selector, Unit, title
 from bot.qa.text import how_words
 from bot.types import Refusal, RefusalCode
+from ingest.chunk import CATALOGUE_ROW
 
 PartStatus = Literal["answered", "not_stated"]
 #: Refusals that leave the subject covered and only a detail open (a figure, a year, a place): the part is
@@ -197,7 +198,7 @@ class PartAnswerer:
             u.context.chunk_id
             for t in search.topics
             for u in selection.units
-            if u.kind == "catalogue_row" and t.covered_by(u.leaf)
+            if u.kind == CATALOGUE_ROW and t.covered_by(u.leaf)
         }
         listing = search.asks_list and len(items) >= 2
         # A thing the part names itself that the chosen units only touch through a related term ("government guidance
