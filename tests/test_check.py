@@ -382,3 +382,18 @@ def test_a_figure_must_be_of_the_thing_in_one_passage_not_pieced_together() -> N
     assert check(asked, _selection(apart), SELECTOR).code is RefusalCode.FIGURE_MISSING
     stated = units_of([passage("2021 年，外贸进出口总额为 1000 亿元。", "s", section="规划 › 发展基础")], 20)
     assert check(asked, _selection(stated), SELECTOR) is None
+
+
+def test_how_big_a_place_is_asks_for_its_area() -> None:
+    """ "虹桥国际CBD多大？", "How big is the CBD?": the size of a place is its area; a count of headquarters is no
+    answer, the sentence giving the area in 平方公里 is. "规模多大" asks for the scale of something else."""
+    from bot.qa.rules import rules
+
+    cbd = topic("商务区", 2.0, "CBD", kind="place")
+    count = units_of([passage("商务区已累计引进总部类企业超过 400 家。", "c", section="规划 › 发展基础")], 20)
+    area = units_of([passage("商务区面积 151.4 平方公里。", "a", section="规划 › 发展基础")], 20)
+    for text, lang in (("虹桥国际CBD多大？", "zh"), ("How big is the CBD?", "en")):
+        asked = analysis(cbd, text=text, lang=lang, asks_figure=True)
+        assert check(asked, _selection(count), SELECTOR).code is RefusalCode.FIGURE_MISSING
+        assert check(asked, _selection(area), SELECTOR) is None
+    assert not any(says.search("汽车新势力规模多大") for name, says in rules().figure_quantity if name == "area")
