@@ -303,6 +303,10 @@ def test_a_class_noun_asked_for_after_it_is_asked_for_as_before_it() -> None:
     assert analyser.asks_members(positioning, "规划给它什么定位")
     assert not analyser.asks_members(positioning, "定位很清楚，重点发展哪些产业")
     assert not analyser.asks_members(topic("重点发展", 1.0), "重点发展哪些产业")  # a verb asking its object
+    # products, technologies, services and lines of business asked for are what the answer names members of
+    assert analyser.asks_members(topic("产品", 0.6), "重点推哪些产品")
+    assert analyser.asks_members(topic("业务", 3.4), "具体包括哪些业务")
+    assert analyser.asks_members(topic("products", 0.6), "what products are they pushing")
 
 
 def test_a_latin_short_form_is_said_only_as_a_whole_word() -> None:

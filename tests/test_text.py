@@ -91,6 +91,13 @@ def test_question_parts() -> None:
         "how big is it",
     ]
     assert split_parts("For the low-carbon sector and what companies are there?") == []
+    # a spaced "+" lists the things asked ("main characteristics + target sectors?"), each a part; one in what the
+    # asker says of themselves joins two things they are, not two questions
+    assert split_parts("For East Hongqiao: main characteristics + target sectors?") == [
+        "For East Hongqiao: main characteristics",
+        "target sectors",
+    ]
+    assert split_parts("we're an aviation services + fintech company, which zone makes sense?") == []
     # a closing remark that asks nothing goes with the part before it, not a part of its own; one about the asker
     # is no part of any part
     assert split_parts("Which zone suits us? What's its size target? by the end of 2025") == [
@@ -102,6 +109,8 @@ def test_question_parts() -> None:
         "What's its size target",
     ]
     assert "概括" not in content_terms("到2035年要达到什么远景？简单概括一下。")
+    # where in the documents a question asks is no topic ("生命新科技部分提到的…": the catalogue's section)
+    assert "部分" not in content_terms("目录生命新科技部分提到的医药3C服务包括哪些？")
 
 
 def test_content_terms_drop_question_words() -> None:
@@ -195,6 +204,9 @@ def test_years_in_chinese_numerals_and_chat_shorthand_are_read_as_written_out() 
     # HQ is business shorthand, so that a phrase with it is the glossary's phrase ("aviation HQs")
     assert normalize_query("what aviation HQs are they after") == "what aviation headquarters are they after"
     assert normalize_query("商务区 r 是啥") == "商务区 r 是啥"  # Chinese text keeps its Latin letters
+    # a compass point cut short before a place, and shorthand for a count, companies and an average
+    assert normalize_query("the E. Hongqiao area and the S. axis") == "the east Hongqiao area and the south axis"
+    assert normalize_query("# of aviation cos vs. Shanghai avg") == "number of aviation companies vs. Shanghai average"
 
 
 def test_a_part_asking_for_a_figure_in_everyday_words_is_a_part() -> None:

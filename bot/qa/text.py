@@ -196,6 +196,9 @@ MAX_PARTS = 4
 #: What ends a piece that asks something even without a question word.
 _ASKED_END = re.compile(r"[?？+＋&]")
 
+#: A break that lists items ("… + …").
+_PLUS = re.compile(r"[+＋]")
+
 
 def split_parts(question: str) -> list[str]:
     """The parts of a multi-part question ("哪个片区？到2025年多大规模", "Which zones …, and what's …");
@@ -204,14 +207,18 @@ def split_parts(question: str) -> list[str]:
     pieces: list[str] = []
     asked: set[int] = set()  # pieces that end at a question mark ask something ("anything on FT accounts?")
     start = 0
+    listed = False  # the piece follows a "+": an item of a telegraphic list, which asks as the one before it does
     for m in [*r.part_break.finditer(question), None]:
         piece = question[start : m.start() if m else len(question)].strip(" ，,。.")
+        if m and _PLUS.fullmatch(m.group(0).strip()) and about_asker(piece):
+            continue  # "we're an aviation services + fintech company, …": two things the asker is, not two asked
         if piece:
             # a piece that ends at a question mark asks something; so does a telegraphic item ended by "+" or "&"
-            # ("north hongqiao - main industries + how big is it?")
-            if m and _ASKED_END.search(m.group(0)):
+            # ("north hongqiao - main industries + how big is it?") or one after a "+" ("… + target sectors?")
+            if (m and _ASKED_END.search(m.group(0))) or listed:
                 asked.add(len(pieces))
             pieces.append(piece)
+        listed = bool(m and _PLUS.search(m.group(0)))
         start = m.end() if m else start
     parts: list[str] = []
     pending = ""
