@@ -53,6 +53,8 @@ def test_a_relayed_enquiry_is_read_without_its_frame() -> None:
     assert normalize_query("我司法务想确认两点：通知主送哪些区？") == "通知主送哪些区？"
     assert normalize_query("银行客户经理，想了解下规模目标：") == "想了解下规模目标:"
     assert normalize_query("哪个部门问：规划是谁发的？") == "哪个部门问:规划是谁发的？"  # a question word: no frame
+    # a particle before the comma ("问一下哈，")
+    assert normalize_query("社区书记问一下哈，通知主送的是哪几个区政府？") == "通知主送的是哪几个区政府？"
     assert normalize_query("北虹桥的定位，想了解：") == "北虹桥的定位,想了解:"  # the first clause names a thing
     # a greeting first is no part of the question; a question that opens with such a word is left whole
     assert normalize_query("Dear Sir or Madam, which zone suits EV makers?") == "which zone suits EV makers?"
@@ -111,6 +113,9 @@ def test_question_parts() -> None:
     assert "概括" not in content_terms("到2035年要达到什么远景？简单概括一下。")
     # where in the documents a question asks is no topic ("生命新科技部分提到的…": the catalogue's section)
     assert "部分" not in content_terms("目录生命新科技部分提到的医药3C服务包括哪些？")
+    assert content_terms("汽车新势力那一章，最后说要建个什么示范区？") == ["汽车", "势力", "示范区"]
+    # two characters the segmenter glued that each mean nothing (说要, 问下, 还有), a verb and its measure word (建个)
+    assert content_terms("还有问下要搞个啥平台") == ["平台"]
 
 
 def test_content_terms_drop_question_words() -> None:
@@ -123,7 +128,7 @@ def test_content_terms_drop_question_words() -> None:
     assert content_terms("Can someone explain 4311 simply, in a nutshell?") == ["4311"]  # how to answer, not what
     assert content_terms("这个园区最后要建成一个什么区？") == ["园区"]  # 建成 asks what it becomes
     assert content_terms("The three axes - what are they called?") == ["axes"]
-    assert content_terms("麻烦确认一下，除了会展经济还有哪些？") == ["会展经济", "还有"]
+    assert content_terms("麻烦确认一下，除了会展经济还有哪些？") == ["会展经济"]  # 还有: 还 + 有, what else
     assert "客户" not in content_terms("有客户想了解会展经济：有多少家企业？")  # who asks, not what
     assert "正文" not in content_terms("规划正文里点名的北斗导航企业") and "点名" not in content_terms(
         "规划正文里点名的企业"
@@ -328,5 +333,10 @@ def test_a_role_or_what_the_asker_is_doing_is_a_statement_about_the_asker() -> N
     assert without_asker("Lawyer advising a US client: what must a firm register?") == "what must a firm register?"
     assert without_asker("写论文要用点基础数据：商务区总面积多少平方公里？") == "商务区总面积多少平方公里？"
     assert without_asker("HR一枚，规划里对人才有啥政策？") == "规划里对人才有啥政策？"
+    # the trade a clause names ("做招商中介的，", "开出租的，"), a role writing a paper, a chat tilde for the comma
+    assert without_asker("做招商中介的，客户问进驻了多少家机构？") == "客户问进驻了多少家机构？"
+    assert without_asker(normalize_query("研究生写论文用~想问下数字企业有多少家？")) == "想问下数字企业有多少家？"
+    assert without_asker("做医药的企业，可以去哪个片区？") == "做医药的企业，可以去哪个片区？"  # a thing, not a trade
+    assert normalize_query("到2035年~2040年") == "到2035年~2040年"  # a range keeps its tilde
     assert not about_asker("Fund managers and investment companies.")
     assert not about_asker("Fund manager here: which zone suits us?")

@@ -95,6 +95,8 @@ def normalize_query(text: str) -> str:
     text = rules().relay.sub("", text.strip(), count=1) or text  # "有客户问：…": who asks, not what
     # NFKC turns Chinese punctuation into ASCII; the documents use the full-width forms.
     text = text.replace("?", "？") if is_chinese(text) else text
+    if is_chinese(text):  # a chat tilde ends a clause as a comma does ("研究生写论文用~想问下…"), not a range ("2~3年")
+        text = _TILDE.sub("，", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -164,7 +166,10 @@ def content_terms(text: str) -> list[str]:
         for w in jieba.lcut(run):
             if r.question_word_zh.match(w):  # 哪些产业 (one jieba word): the question word asks, 产业 is the topic
                 w = _ASKED_PREFIX.sub("", w)
-            if w not in r.zh_stop and len(w) >= 2 and not r.question_word_zh.match(w):
+            # (two characters that are each a word of no topic, glued by the segmenter: 说要, 问下, 还有; a verb and
+            # the measure word after it: 建个, 搞个)
+            glued = len(w) == 2 and (all(c in r.zh_stop for c in w) or w[1] == "个")
+            if w not in r.zh_stop and len(w) >= 2 and not r.question_word_zh.match(w) and not glued:
                 out.append(w)
     for w in _WORD.findall(text):
         w = w.removesuffix("'s")
@@ -187,6 +192,10 @@ def figures(text: str) -> list[str]:
 def numbers(text: str) -> list[str]:
     """The numbers written in a text (years, amounts, percentages)."""
     return _NUMBER.findall(unicodedata.normalize("NFKC", text))
+
+
+#: A chat tilde between words (not in a range of numbers).
+_TILDE = re.compile(r"(?<!\d)[~～]+(?!\d)")
 
 
 #: Parts of a question kept at most (more cost time and are rarely real parts).
