@@ -397,3 +397,22 @@ def test_how_big_a_place_is_asks_for_its_area() -> None:
         assert check(asked, _selection(count), SELECTOR).code is RefusalCode.FIGURE_MISSING
         assert check(asked, _selection(area), SELECTOR) is None
     assert not any(says.search("汽车新势力规模多大") for name, says in rules().figure_quantity if name == "area")
+
+
+def test_a_figure_must_state_the_things_named_not_how_the_question_says_it_came_about() -> None:
+    """ "进博会带动下会展相关的企业引进了多少家": 带动 (a word of the documents that names nothing) says how the count
+    came about; the sentence giving 200 多家 under the expo's spill-over states what is named, the expo."""
+    expo = topic("进博会", 2.8, kind="platform")
+    driven = topic("带动", 3.2)
+    base = "规划 › 一、发展基础 › 国际贸易中心新平台初成体系"
+    stated = units_of([passage("进博会会展经济溢出效应明显，商务区累计引进相关企业 200 多家。", "e", section=base)], 20)
+    other = units_of(
+        [
+            passage("进博会溢出效应明显。", "x", section=base),
+            passage("商务区已累计引进总部类企业超过 400 家。", "h", section=base),
+        ],
+        20,
+    )
+    asked = analysis(expo, driven, text="进博会带动下会展相关的企业引进了多少家", asks_figure=True, measures=("家",))
+    assert check(asked, _selection(stated), SELECTOR) is None
+    assert check(asked, _selection(other), SELECTOR).code is RefusalCode.FIGURE_MISSING

@@ -115,6 +115,9 @@ def figure_gap(analysis: QueryAnalysis, chosen: list[Unit], selector: Selector) 
         # A year the part names is where the figure must sit (checked above), not what it counts ("2021年外贸进出口总额"
         # is not answered by 2021's tax total).
         specific = [t for t in specific if not t.number] or specific
+        # A word of the documents that names nothing (带动 in "进博会带动下会展相关的企业引进了多少家") says how the
+        # figure came about, not what it counts, when the part names something: the things named must be stated.
+        specific = [t for t in specific if t.kind] or specific
         total = sum(t.weight for t in specific)
         # …in one passage: a total of 2021 in one sentence and trade in another are no 2021 trade total.
         said = max(holding, key=lambda u: sum(t.weight for t in specific if _states(t, u, chosen)), default=None)
