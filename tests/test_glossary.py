@@ -44,6 +44,8 @@ def test_a_misspelt_word_still_completes_a_phrase(glossary) -> None:
     assert "自动驾驶" in found
     assert glossary.match_english("it is concentrated, supporting it") == []  # ordinary words stay ordinary
     assert all(m.term.zh != "教育" for m in glossary.match_english("tax reductions"))  # not "education"
+    # "go after" pursues; it is no "since" (以来)
+    assert all(m.term.zh != "以来" for m in glossary.match_english("What kinds of companies are they after?"))
 
 
 def test_a_real_english_word_is_not_read_as_a_typo_of_a_glossary_word(glossary) -> None:

@@ -128,6 +128,11 @@ def test_content_terms_drop_question_words() -> None:
     assert content_terms("Can someone explain 4311 simply, in a nutshell?") == ["4311"]  # how to answer, not what
     assert content_terms("这个园区最后要建成一个什么区？") == ["园区"]  # 建成 asks what it becomes
     assert content_terms("The three axes - what are they called?") == ["axes"]
+    # what the asker is weighing, and "go after" (pursue), say how they ask
+    assert content_terms("thinking of an office; what types of headquarters does the plan go after?") == [
+        "office",
+        "headquarters",
+    ]
     assert content_terms("麻烦确认一下，除了会展经济还有哪些？") == ["会展经济"]  # 还有: 还 + 有, what else
     assert "客户" not in content_terms("有客户想了解会展经济：有多少家企业？")  # who asks, not what
     assert "正文" not in content_terms("规划正文里点名的北斗导航企业") and "点名" not in content_terms(
@@ -212,6 +217,7 @@ def test_years_in_chinese_numerals_and_chat_shorthand_are_read_as_written_out() 
     # a compass point cut short before a place, and shorthand for a count, companies and an average
     assert normalize_query("the E. Hongqiao area and the S. axis") == "the east Hongqiao area and the south axis"
     assert normalize_query("# of aviation cos vs. Shanghai avg") == "number of aviation companies vs. Shanghai average"
+    assert normalize_query("an agri-products trading platform") == "an agricultural products trading platform"
 
 
 def test_a_part_asking_for_a_figure_in_everyday_words_is_a_part() -> None:
@@ -338,5 +344,12 @@ def test_a_role_or_what_the_asker_is_doing_is_a_statement_about_the_asker() -> N
     assert without_asker(normalize_query("研究生写论文用~想问下数字企业有多少家？")) == "想问下数字企业有多少家？"
     assert without_asker("做医药的企业，可以去哪个片区？") == "做医药的企业，可以去哪个片区？"  # a thing, not a trade
     assert normalize_query("到2035年~2040年") == "到2035年~2040年"  # a range keeps its tilde
+    # what the asker's company is, said as a label (a nationality, a trade, a kind of company), asks nothing
+    assert without_asker("German Tier-1 auto supplier. Which zone suits automotive?") == "Which zone suits automotive?"
+    q = "Brazilian agritech exporter (soy, coffee, beef). Does Hongqiao plan a trading platform?"
+    assert without_asker(q) == "Does Hongqiao plan a trading platform?"
+    q = "Japanese sogo shosha, thinking of a trading HQ. What types of headquarters does the plan go after?"
+    assert without_asker(q) == "thinking of a trading HQ. What types of headquarters does the plan go after?"
+    assert not about_asker("Which company leads the group?")
     assert not about_asker("Fund managers and investment companies.")
     assert not about_asker("Fund manager here: which zone suits us?")
