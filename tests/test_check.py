@@ -60,8 +60,11 @@ def test_who_holds_a_post_the_documents_never_name_is_a_detail_they_leave_open()
     who = analysis(topic("北虹桥片区", 2.0), text="北虹桥片区的主任是谁？", asks_person=True, unknown_nouns=("主任",))
     refusal = check(who, _selection(NORTH), SELECTOR)
     assert refusal.code is RefusalCode.UNKNOWN_PERSON and "主任" in refusal.detail
-    assert check(replace(who, asks_person=False), _selection(NORTH), SELECTOR) is None
-    assert check(replace(who, unknown_nouns=()), _selection(NORTH), SELECTOR) is None
+    other = replace(who, asks_person=False, text="北虹桥片区的主任有哪些职责？")  # asks no one's name
+    assert check(other, _selection(NORTH), SELECTOR) is None
+    assert check(replace(who, unknown_nouns=(), text="北虹桥片区由谁规划？"), _selection(NORTH), SELECTOR) is None
+    # (with no unknown noun, who holds a post is still a detail the documents never give: rules.yaml benefits)
+    assert check(replace(who, unknown_nouns=()), _selection(NORTH), SELECTOR).code is RefusalCode.BENEFIT_MISSING
 
 
 def test_a_figure_must_count_in_the_measure_word_asked_and_meet_the_year() -> None:
@@ -325,6 +328,32 @@ def test_a_benefit_asked_for_by_name_must_be_named() -> None:
     texts = ("What tax incentives apply to aircraft lessors?", "飞机租赁有没有税收优惠？")
     _needs_named(leasing, texts, policy, relief, RefusalCode.BENEFIT_MISSING)
     assert check(analysis(leasing, text="飞机租赁有什么政策？"), _selection(policy), SELECTOR) is None
+
+
+def test_who_holds_a_post_and_contact_details_must_be_named() -> None:
+    """ "Who chairs the management committee?", "招商热线电话多少？": the committee's signature names no one holding a
+    post, and a sentence on investment promotion gives no hotline; the documents give neither, so the detail is open.
+    Who runs a fund (an organisation) is not asked this way."""
+    committee = topic("管理委员会", 2.0, kind="org")
+    signature = units_of([passage("上海虹桥国际中央商务区管理委员会", "s", section="通知")], 20)
+    named = units_of([passage("管理委员会主任张三主持工作。", "n", section="通知")], 20)
+    texts = ("Who chairs the management committee?", "Name of the committee head?", "管委会现在的主任是谁？")
+    _needs_named(committee, texts, signature, named, RefusalCode.BENEFIT_MISSING)
+    promotion = topic("招商", 2.0)
+    network = units_of([passage("构建国际化招商网络。", "w", section="规划 › 举措")], 20)
+    line = units_of([passage("招商热线电话 12345。", "l", section="规划 › 举措")], 20)
+    texts = (
+        "Is there a contact email for investment promotion?",
+        "the investment promotion hotline no?",
+        "招商热线电话多少？",
+    )
+    _needs_named(promotion, texts, network, line, RefusalCode.BENEFIT_MISSING)
+    fund = topic("产业引导基金", 2.0)
+    plan = units_of([passage("推动设立虹桥国际中央商务区产业引导基金。", "f", section="规划 › 举措")], 20)
+    assert (
+        check(analysis(fund, text="who runs the industry guidance fund?", lang="en"), _selection(plan), SELECTOR)
+        is None
+    )
 
 
 def test_an_investment_amount_is_no_tax_total_nor_a_count_of_foreign_firms() -> None:
