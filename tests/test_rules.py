@@ -145,3 +145,10 @@ def test_naming_an_investment_amount_asks_for_a_figure() -> None:
 def test_le_mei_closes_a_question_as_ma_does() -> None:
     # "“虹桥大学”是怎么回事？选址定了没": 定了没 (= 定了没有) asks; the part is a question of its own
     assert rules().question_cue.search("选址定了没") and not rules().question_cue.search("选址已经确定")
+
+
+def test_which_catalogue_field_asks_for_no_place() -> None:
+    """ "归在哪个细分领域下" asks for a field of the catalogue, as "在哪些方面" asks for aspects; "在哪" asks where."""
+    place = dict(rules().asks_kind)["place"]
+    assert not place.search("归在哪个细分领域下") and not place.search("在哪些方面有支持")
+    assert place.search("人才驿站在哪")

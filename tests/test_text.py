@@ -114,6 +114,7 @@ def test_question_parts() -> None:
     # where in the documents a question asks is no topic ("生命新科技部分提到的…": the catalogue's section)
     assert "部分" not in content_terms("目录生命新科技部分提到的医药3C服务包括哪些？")
     assert content_terms("汽车新势力那一章，最后说要建个什么示范区？") == ["汽车", "势力", "示范区"]
+    assert content_terms("商务区涉及哪几个区？") == ["商务区"]  # 涉及: how a place question asks
     # two characters the segmenter glued that each mean nothing (说要, 问下, 还有), a verb and its measure word (建个)
     assert content_terms("还有问下要搞个啥平台") == ["平台"]
 
