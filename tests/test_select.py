@@ -225,3 +225,19 @@ def test_a_cover_is_quoted_only_for_a_question_asking_when_and_states_its_docume
     assert selector.level(issued, dated.chosen[0]) == 1.0
     plain = selector.select(analysis(topic("产业发展规划", 2.0, kind="document")), [cover, zone])
     assert "cover" not in {u.context.chunk_id for u in plain.units}
+
+
+def test_a_question_naming_nothing_but_the_cbd_quotes_no_runners_up() -> None:
+    """ "商务区到底多大？": every passage names the CBD and ties on it; the runners-up within the margin are no
+    closer to what is asked than any other passage, so the best and the unit giving the figure are quoted."""
+    selector = Selector(tiny_analyser("x"))
+    events = passage("商务区举办推介活动。", "events")
+    image = passage("商务区塑造国际化开放形象。", "image", rank=2, section="规划 › 品牌")
+    area = passage("商务区面积 151.4 平方公里。", "area", rank=3, section="规划 › 发展基础")
+    whole = topic("商务区", 2.0, kind="place")
+    chosen = selector.select(analysis(whole, text="商务区到底多大？", asks_figure=True), [events, image, area]).chosen
+    assert [u.context.chunk_id for u in chosen] == ["events", "area"]
+    # a question naming something besides still quotes the runners-up it ties on
+    fairs = topic("推介", 2.0)
+    both = selector.select(analysis(whole, fairs), [events, image, passage("商务区推介活动。", "x", rank=4)]).chosen
+    assert len(both) > 1

@@ -311,6 +311,10 @@ class Selector:
                 if u.section.startswith(prefix) and u.context.chunk_id not in seen and room(u):
                     chosen.append(_because("list", u))
                     seen.add(u.context.chunk_id)
+        # A question naming nothing but the CBD ("商务区到底多大？") ties every passage on it: a runner-up within the
+        # margin is then no closer to what is asked than any other, and only the best (and the repairs) are quoted.
+        if not any(t.label not in whole for t in self.analyser.specific(topics)):
+            return chosen
         margin = c.list_margin if listing else c.margin
         for u in units[1:]:
             if u not in chosen and u.score >= best.score - margin and u.coverage >= c.part_coverage and room(u):
