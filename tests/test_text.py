@@ -354,3 +354,18 @@ def test_a_role_or_what_the_asker_is_doing_is_a_statement_about_the_asker() -> N
     assert not about_asker("Which company leads the group?")
     assert not about_asker("Fund managers and investment companies.")
     assert not about_asker("Fund manager here: which zone suits us?")
+
+
+def test_american_spellings_stem_as_the_british_ones_the_documents_english_uses() -> None:
+    from bot.qa.text import stem
+
+    for american, british in (
+        ("organizers", "organisers"),
+        ("prioritized", "prioritised"),
+        ("analyze", "analyse"),
+        ("center", "centre"),
+        ("programs", "programmes"),
+        ("catalog", "catalogue"),
+    ):
+        assert stem(american) == stem(british)
+    assert stem("size") != stem("sise") and stem("citizen") == "citizen"  # no -ize there

@@ -135,9 +135,25 @@ _stemmer_lock = threading.Lock()
 
 @lru_cache(maxsize=16384)
 def stem(word: str) -> str:
-    """The English stem of a lowercase word (Snowball, through PyStemmer)."""
+    """The English stem of a lowercase word (Snowball, through PyStemmer), American spellings read as the British ones
+    the documents' English uses ("organizers" as "organisers", "center" as "centre", "analyze" as "analyse")."""
+    word = _AMERICAN.get(word) or _IZE.sub(r"\1s\2", word)
     with _stemmer_lock:
         return _stemmer().stemWord(word)
+
+
+#: -ize / -yze after a stem of three letters or more ("organize", "prioritized", "analyzing"; not "size", "prize").
+_IZE = re.compile(r"(?<=[a-z]{3})([iy])z(e|es|ed|ing|er|ers|ation|ations)$")
+#: American spellings of words the documents' English spells the British way.
+_AMERICAN = {
+    "center": "centre",
+    "centers": "centres",
+    "program": "programme",
+    "programs": "programmes",
+    "catalog": "catalogue",
+    "catalogs": "catalogues",
+    "labor": "labour",
+}
 
 
 @lru_cache(maxsize=1)
