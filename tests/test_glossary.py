@@ -46,6 +46,8 @@ def test_a_misspelt_word_still_completes_a_phrase(glossary) -> None:
     assert all(m.term.zh != "教育" for m in glossary.match_english("tax reductions"))  # not "education"
     # a cluster (集聚区, 产业集群) is no zone
     assert all(m.term.zh != "片区" for m in glossary.match_english("is a dedicated cluster planned?"))
+    # trying to pull in (attract) a kind of company
+    assert "引进" in {m.term.zh for m in glossary.match_english("what expo organisers are they trying to pull in?")}
     # "go after" pursues; it is no "since" (以来)
     assert all(m.term.zh != "以来" for m in glossary.match_english("What kinds of companies are they after?"))
 
