@@ -93,13 +93,24 @@ def test_question_parts() -> None:
         "how big is it",
     ]
     assert split_parts("For the low-carbon sector and what companies are there?") == []
-    # a spaced "+" lists the things asked ("main characteristics + target sectors?"), each a part; one in what the
-    # asker says of themselves joins two things they are, not two questions
-    assert split_parts("For East Hongqiao: main characteristics + target sectors?") == [
-        "For East Hongqiao: main characteristics",
-        "target sectors",
-    ]
+    # a spaced "+" lists the things asked, each a part; so does a telegraphic question naming its subject and listing
+    # what it asks of it (one part per item, with the subject)
+    listed = {
+        "For East Hongqiao: main characteristics + target sectors?": [
+            "For East Hongqiao: main characteristics",
+            "target sectors",
+        ],
+        "Existing base: number of aviation firms, R&D firm ratio vs. Shanghai average?": [
+            "Existing base: number of aviation firms",
+            "Existing base: R&D firm ratio vs. Shanghai average",
+        ],
+        "2025 targets — gdp growth and sales volume?": ["2025 targets: gdp growth", "2025 targets: sales volume"],
+    }
+    assert {q: split_parts(q) for q in listed} == listed
+    # a "+" in what the asker says of themselves joins two things they are; a list after a subject that asks gives
+    # examples of what it asks
     assert split_parts("we're an aviation services + fintech company, which zone makes sense?") == []
+    assert split_parts("What does the plan say about talent — residency, housing, schooling?") == []
     # a closing remark that asks nothing goes with the part before it, not a part of its own; one about the asker
     # is no part of any part
     assert split_parts("Which zone suits us? What's its size target? by the end of 2025") == [
@@ -352,6 +363,7 @@ def test_a_role_or_what_the_asker_is_doing_is_a_statement_about_the_asker() -> N
     q = "Japanese sogo shosha, thinking of a trading HQ. What types of headquarters does the plan go after?"
     assert without_asker(q) == "thinking of a trading HQ. What types of headquarters does the plan go after?"
     assert not about_asker("Which company leads the group?")
+    assert not about_asker("On promoting the Hongqiao brand:")  # a subject, not what the asker is
     assert not about_asker("Fund managers and investment companies.")
     assert not about_asker("Fund manager here: which zone suits us?")
 

@@ -221,6 +221,11 @@ MAX_PARTS = 4
 #: What ends a piece that asks something even without a question word.
 _ASKED_END = re.compile(r"[?？+＋&]")
 
+#: A subject, a colon or a spaced dash, and the things asked of it, to a question mark.
+_LISTED = re.compile(r"^(?P<head>[^:?]{2,80}?)(?::|\s[-–—]\s)\s*(?P<items>[^:?]+)\?\s*$")
+#: Between the items of such a list: a comma or semicolon (with "and"), or "and" before the last.
+_ITEM_BREAK = re.compile(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+(?=[^,]*$)")
+
 #: A break that lists items ("… + …").
 _PLUS = re.compile(r"[+＋]")
 
@@ -266,8 +271,25 @@ def split_parts(question: str) -> list[str]:
         for p in parts
         if len(p) >= 4 and (content_terms(p) or r.measure.search(p) or r.figure.search(p) or r.date.search(p))
     ]
+    if len(parts) < 2:
+        parts = _listed_items(question) or parts
     parts = parts[:MAX_PARTS]
     return parts if len(parts) > 1 else []
+
+
+def _listed_items(question: str) -> list[str]:
+    """A telegraphic English question that names its subject and lists what it asks of it ("Existing base: number of
+    aviation cos, R&D firm ratio vs. Shanghai avg, and # of legal firms?", "2025 targets - gdp growth and sales
+    volume?"): one part per item, each with the subject. Not when the subject asks itself ("What does the plan say
+    about talent — housing, schooling?": the list gives examples of what it asks)."""
+    r = rules()
+    m = _LISTED.match(question.strip())
+    if not m or is_chinese(question) or r.question_cue.search(m["head"].lower()):
+        return []
+    items = [i.strip() for i in _ITEM_BREAK.split(m["items"]) if i.strip()]
+    if len(items) < 2 or any(r.question_cue.search(i.lower()) for i in items):
+        return []
+    return [f"{m['head'].strip()}: {i}" for i in items]
 
 
 def about_asker(text: str) -> bool:
