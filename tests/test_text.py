@@ -230,6 +230,11 @@ def test_years_in_chinese_numerals_and_chat_shorthand_are_read_as_written_out() 
     assert normalize_query("the E. Hongqiao area and the S. axis") == "the east Hongqiao area and the south axis"
     assert normalize_query("# of aviation cos vs. Shanghai avg") == "number of aviation companies vs. Shanghai average"
     assert normalize_query("an agri-products trading platform") == "an agricultural products trading platform"
+    # e-com is e-commerce; "target" as a verb is what a plan focuses on, the noun a figure aimed for
+    assert normalize_query("does the plan target our cross-border e-com biz?") == (
+        "does the plan focus on our cross-border e-commerce business?"
+    )
+    assert normalize_query("what are the 2025 targets?") == "what are the 2025 targets?"
 
 
 def test_a_part_asking_for_a_figure_in_everyday_words_is_a_part() -> None:
