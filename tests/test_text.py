@@ -126,6 +126,10 @@ def test_question_parts() -> None:
     assert "部分" not in content_terms("目录生命新科技部分提到的医药3C服务包括哪些？")
     assert content_terms("汽车新势力那一章，最后说要建个什么示范区？") == ["汽车", "势力", "示范区"]
     assert content_terms("商务区涉及哪几个区？") == ["商务区"]  # 涉及: how a place question asks
+    # who the asker heard it from, and where and how often they are, is not what they ask
+    terms = content_terms(normalize_query("天天在东虹桥那片，听乘客说那边要搞产业？"))
+    assert "产业" in terms and not {"天天", "那片", "乘客"} & set(terms)
+    assert normalize_query("听取企业意见的说明会有吗") == "听取企业意见的说明会有吗"  # 听取 … 说明: no hearsay
     # two characters the segmenter glued that each mean nothing (说要, 问下, 还有), a verb and its measure word (建个)
     assert content_terms("还有问下要搞个啥平台") == ["平台"]
 

@@ -97,6 +97,7 @@ def normalize_query(text: str) -> str:
     text = text.replace("?", "？") if is_chinese(text) else text
     if is_chinese(text):  # a chat tilde ends a clause as a comma does ("研究生写论文用~想问下…"), not a range ("2~3年")
         text = _TILDE.sub("，", text)
+        text = _HEARSAY.sub("", text)  # "听乘客说那边要搞产业": who the asker heard it from is not what is asked
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -209,6 +210,9 @@ def numbers(text: str) -> list[str]:
     """The numbers written in a text (years, amounts, percentages)."""
     return _NUMBER.findall(unicodedata.normalize("NFKC", text))
 
+
+#: Hearsay: who the asker heard something from ("听乘客说", "听朋友讲").
+_HEARSAY = re.compile(r"听[\u4e00-\u9fff]{1,4}?(?:说|讲)(?:过)?")
 
 #: A chat tilde between words (not in a range of numbers).
 _TILDE = re.compile(r"(?<!\d)[~～]+(?!\d)")
