@@ -239,6 +239,7 @@ def test_years_in_chinese_numerals_and_chat_shorthand_are_read_as_written_out() 
         "does the plan focus on our cross-border e-commerce business?"
     )
     assert normalize_query("what are the 2025 targets?") == "what are the 2025 targets?"
+    assert normalize_query("Beidou nav firms") == "Beidou navigation firms"
 
 
 def test_a_part_asking_for_a_figure_in_everyday_words_is_a_part() -> None:
