@@ -124,7 +124,8 @@ def test_question_parts() -> None:
     assert "概括" not in content_terms("到2035年要达到什么远景？简单概括一下。")
     # where in the documents a question asks is no topic ("生命新科技部分提到的…": the catalogue's section)
     assert "部分" not in content_terms("目录生命新科技部分提到的医药3C服务包括哪些？")
-    assert content_terms("汽车新势力那一章，最后说要建个什么示范区？") == ["汽车", "势力", "示范区"]
+    terms = content_terms("汽车新势力那一章，最后说要建个什么示范区？")  # (汽车新势力 is one word once taught)
+    assert "示范区" in terms and not {"一章", "说要", "建个"} & set(terms)
     assert content_terms("商务区涉及哪几个区？") == ["商务区"]  # 涉及: how a place question asks
     # who the asker heard it from, and where and how often they are, is not what they ask
     terms = content_terms(normalize_query("天天在东虹桥那片，听乘客说那边要搞产业？"))
