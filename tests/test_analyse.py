@@ -401,3 +401,23 @@ def test_a_documents_date_is_asked_in_words_as_well_as_by_when(analyser) -> None
     for q in ("What is the plan's date?", "plan + catalogue dated?", "What is the date of issue?"):
         assert analyser.analyse(q).asks_date, q
     assert not analyser.analyse("How many headquarters to date?").asks_date
+
+
+def test_a_clause_saying_only_the_askers_circumstances_is_not_asked() -> None:
+    """A Chinese clause that asks nothing, names nothing the documents name and is mostly words they never use says who
+    asks and why ("老同志想弄明白，…", "…？想写篇稿子"): its words are no unknown things of the question. A clause naming
+    the subject in the documents' words stays ("企业在区里租写字楼，…"), and so does a clause that asks ("管不管")."""
+    a = tiny_analyser("商务区企业在区里发展综合保税区。", "规划提出四高五新产业体系。")
+    assert a.asked("老同志想弄明白，规划里的四高五新是哪些？") == "规划里的四高五新是哪些？"
+    assert a.asked("综合保税区是怎么写的？想写篇稿子") == "综合保税区是怎么写的？"
+    assert a.asked("企业在区里租写字楼，有没有补贴？") == "企业在区里租写字楼，有没有补贴？"
+    assert a.asked("孩子上学管不管，综合保税区有没有？") == "孩子上学管不管，综合保税区有没有？"
+    # nothing else asks: the clause is the question
+    assert a.asked("想写篇稿子") == "想写篇稿子"
+
+
+def test_words_of_the_askers_circumstances_are_no_unknown_things(analyser: Analyser) -> None:
+    a = analyser.analyse("老同志想弄明白，文件里老说“四高五新”，具体是哪四高、哪五新？")
+    assert not a.unknown_nouns and all(t.known for t in a.topics)
+    # the thing asked about stays unknown when the question itself names it
+    assert "写字楼" in analyser.analyse("退休了关心下家门口发展，商务区写字楼租金多少？").unknown_nouns

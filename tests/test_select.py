@@ -241,3 +241,18 @@ def test_a_question_naming_nothing_but_the_cbd_quotes_no_runners_up() -> None:
     fairs = topic("推介", 2.0)
     both = selector.select(analysis(whole, fairs), [events, image, passage("商务区推介活动。", "x", rank=4)]).chosen
     assert len(both) > 1
+
+
+def test_a_name_announced_at_a_sentences_end_is_spelt_out_by_the_next_sentence() -> None:
+    """ "“4311”是啥意思？": the sentence that names it ends by announcing it ("…实现“4311”产业发展目标。"); the one after it
+    spells it out and is quoted too. A question not asking what it means, or a sentence that names it elsewhere, is not
+    followed."""
+    selector = Selector(tiny_analyser("x"))
+    meaning = analysis(topic("4311", 2.0), text="4311是啥意思？")
+    chosen = selector.select(meaning, [passage(TARGET)]).chosen
+    assert [u.why for u in chosen][:2] == ["best", "meaning"] and chosen[1].text.startswith("打造高流量")
+    figure = analysis(topic("4311", 2.0), text="4311目标哪年提出？")
+    assert [u.why for u in selector.select(figure, [passage(TARGET)]).chosen] == ["best"]
+    early = "“4311”产业发展目标要在 2025 年前实现，各方共同推进落实。打造高流量贸易经济集群。"
+    assert [u.why for u in selector.select(meaning, [passage(early)]).chosen] == ["best"]
+

@@ -56,6 +56,10 @@ def test_a_relayed_enquiry_is_read_without_its_frame() -> None:
     # a particle before the comma ("问一下哈，")
     assert normalize_query("社区书记问一下哈，通知主送的是哪几个区政府？") == "通知主送的是哪几个区政府？"
     assert normalize_query("北虹桥的定位，想了解：") == "北虹桥的定位,想了解:"  # the first clause names a thing
+    # who set the asker the task ("老师让我们查…"), with or without a separator
+    assert normalize_query("老师让我们查虹桥商务区的“4311”产业目标") == "虹桥商务区的“4311”产业目标"
+    assert normalize_query("领导叫我问下：通知印了几份？") == "通知印了几份？"
+    assert normalize_query("谁让我们查这个？") == "谁让我们查这个？"  # a question word: no frame
     # a greeting first is no part of the question; a question that opens with such a word is left whole
     assert normalize_query("Dear Sir or Madam, which zone suits EV makers?") == "which zone suits EV makers?"
     assert normalize_query("hey, quick one - who got the notice?") == "quick one - who got the notice?"
@@ -137,6 +141,7 @@ def test_question_parts() -> None:
 
 def test_content_terms_drop_question_words() -> None:
     assert content_terms("通知一共印了几份？") == ["通知"]
+    assert content_terms("“4311”是啥意思？") == ["4311"]  # 啥意思 asks as 什么意思 does
     assert "rents" in content_terms("What are office rents like?")
     assert content_terms("规划想把它做成什么样的示范区？") == ["示范区"]  # 做成 asks how, not what
     assert content_terms("虹桥CBD到底多大一块地方？") == ["虹桥", "cbd"]  # 一块地方: how people ask where or how big
@@ -392,3 +397,11 @@ def test_american_spellings_stem_as_the_british_ones_the_documents_english_uses(
     ):
         assert stem(american) == stem(british)
     assert stem("size") != stem("sise") and stem("citizen") == "citizen"  # no -ize there
+
+
+def test_an_a_not_a_question_asks() -> None:
+    """ "管不管", "贵不贵", "行不行": a verb or adjective, 不 and the same again asks yes or no."""
+    from bot.qa.text import asks
+
+    assert asks("落户、孩子上学这些管不管") and asks("租金贵不贵") and not asks("产业能级不断提升")
+

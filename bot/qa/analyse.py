@@ -22,6 +22,7 @@ from bot.qa.text import (
     BARE_YEAR,
     MAX_PARTS,
     asking_spans,
+    asks,
     content_terms,
     is_chinese,
     normalize_query,
@@ -131,6 +132,10 @@ class QueryAnalysis:
         return tuple(p for p in self.parts if p.topics) or (self.whole,)
 
 
+#: A Chinese clause: up to a comma, a stop, a tilde or a question mark (not a comma inside a number).
+_CLAUSE_ENDS = "，,。！!；;？?~～ "
+_CLAUSE_ZH = re.compile(r"(?:[^，。！!；;？?~～,]|(?<=\d),(?=\d))+(?:[，,。！!；;？?~～]\s*)*")
+
 #: Modal verbs that jieba fuses with the one-character verb after them (要建, 想做, 能办).
 _MODALS = frozenset("要想能会可将该")
 
@@ -194,11 +199,35 @@ class Analyser:
             and len(split_parts(self.normalize(question))) <= 1,
         )
 
+    def asked(self, text: str) -> str:
+        """What a text asks: without the statements about the asker (text.without_asker), and without the Chinese
+        clauses that say only the asker's circumstances ("老同志想弄明白，…", "退休了关心下家门口发展，…",
+        "…？想写篇稿子"). Such a clause asks nothing (no question word, no question mark), names nothing the
+        documents name (no glossary name but an everyday word, no number), and most of its words are words the
+        documents never use; a clause that names the subject in the documents' words stays ("企业在区里租写字楼，
+        有没有房租补贴？"). Kept whole when no other clause is left."""
+        bare = without_asker(text)
+        clauses = _CLAUSE_ZH.findall(bare)
+        if len(clauses) < 2:
+            return bare
+        kept = [c for c in clauses if not self._context_clause(c)]
+        return "".join(kept).strip() if kept and len(kept) < len(clauses) else bare
+
+    def _context_clause(self, clause: str) -> bool:
+        body = clause.strip().rstrip(_CLAUSE_ENDS)
+        if not body or not is_chinese(body) or clause.strip()[-1:] in ("?", "？") or asks(body) or numbers(body):
+            return False
+        if any(m.term.kind not in ("", "general") for m in self.matches(body)):
+            return False
+        words = content_terms(body)
+        unknown = [w for w in words if not self.vocabulary.knows(w)]
+        return len(unknown) > len(words) - len(unknown)
+
     def _question_of(self, piece: str) -> str:
         """A part without what it says of the asker ("We're a regional logistics company weighing Hongqiao against ….
         How large is the CBD": the question is the second sentence), when what is left names a thing or asks for a
         figure; otherwise the statement holds the part's subject ("We make GNSS receivers. Where do we fit?")."""
-        bare = without_asker(piece)
+        bare = self.asked(piece)
         if bare == piece:
             return piece
         # a thing of its own: not an everyday word, a concept that frames the question (zone, target), a document or
@@ -361,7 +390,7 @@ class Analyser:
                     expansion[word] = max(expansion.get(word, 0.0), weight)
         # what is asked, not what the asker says of themselves ("…a game studio that earns most revenue overseas. Is
         # gaming something Hongqiao wants?" asks no figure)
-        asked = without_asker(text)
+        asked = self.asked(text)
         measures = [*r.measure.findall(asked), *(m for m, pattern in r.counted_en if pattern.search(asked))]
         if r.figure.search(asked):  # "举办场次…定为多少": the count is named by its measure word (场次: 场)
             nouns_of = (r.measure_noun.fullmatch(term) for term in content_terms(asked))

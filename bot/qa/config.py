@@ -49,6 +49,7 @@ class EngineConfig:
     max_units: int = 5  # sentences quoted at most: longer answers cover more and are harder to read
     max_chars: int = 900  # characters quoted at most, for the same trade-off
     lead_chars: int = 20  # a first sentence this short ("北虹桥片区。") is a lead, quoted with the next one
+    announce_chars: int = 20  # a name in a sentence's last this-many characters is announced, spelt out after it
     # How much a topic counts when the unit itself does not say it: a related term, its passage, its heading.
     related: float = 1.0
     # A related term counts for a topic only when its idf is at least this share of the topic's: lower lets a broad

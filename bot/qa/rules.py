@@ -48,6 +48,7 @@ class Rules:
     formulae: frozenset[str]  # closing formulae of official documents (特此通知): never quoted on their own
     whole_area: frozenset[str]  # glossary names of the area the whole corpus is about (商务区)
     target_text: re.Pattern[str]
+    meaning: re.Pattern[str]  # the question asks what a name means
     list: re.Pattern[str]
     list_before: re.Pattern[str]  # a list question's cue just before the name of what it lists
     list_after: re.Pattern[str]  # … or just after it
@@ -166,6 +167,7 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
         whole_area=_words(_need(data, "whole_area"), "whole_area"),
         formulae=_words(_need(data, "formulae"), "formulae"),
         target_text=_compile(_need(data, "target_text"), "target_text"),
+        meaning=_compile(_need(data, "meaning"), "meaning"),
         list=_compile(_need(data, "list"), "list"),
         list_before=_compile(_need(data, "list_head")["before"], "list_head.before"),
         list_after=_compile(_need(data, "list_head")["after"], "list_head.after"),

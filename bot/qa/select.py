@@ -227,6 +227,14 @@ class Selector:
                 if fixes:
                     chosen.append(_because("members", max(fixes, key=lambda u: (_names(u, members), u.coverage))))
                     repaired = True
+        if chosen and self.analyser.rules.meaning.search(analysis.text):
+            # "“4311”是啥意思？": a sentence that ends by announcing the name ("…实现“4311”产业发展目标。") is spelt out
+            # by the sentence after it in the passage; bring that one in.
+            for u in list(chosen):
+                after = self.spelt_out(u, specific, units)
+                if after is not None and after not in chosen:
+                    chosen.insert(chosen.index(u) + 1, _because("meaning", after))
+                    repaired = True
         _, family = self.analyser.kind_subject(analysis)
         if family and chosen:
             # "Which zone suits X" / "where should we go": bring in the sentence that names a zone (the kinds asked
@@ -242,6 +250,22 @@ class Selector:
                 chosen.insert(0, _because("kind", best))
                 repaired = True
         return Selection(tuple(chosen), tuple(units), self.support(topics, chosen, analysis.list_heads), repaired)
+
+    def spelt_out(self, unit: Unit, specific: list[Topic], units: list[Unit]) -> Unit | None:
+        """The unit right after `unit` in its passage, when `unit` names a specific topic in its closing words (the
+        name is announced, not explained: "实现“4311”产业发展目标。") and the next unit does not name it again."""
+        tail = unit.text.rstrip()[-self.config.announce_chars :]
+        named = [t for t in specific if t.covered_by(tail)]
+        if not named:
+            return None
+        after = min(
+            (u for u in units if u.context.chunk_id == unit.context.chunk_id and u.start >= unit.end),
+            key=lambda u: u.start,
+            default=None,
+        )
+        if after is None or any(t.covered_by(after.text) for t in named):
+            return None
+        return after
 
     def _quotable(self, unit: Unit, asked: frozenset[str], dated: bool = False) -> bool:
         """Not document furniture (a notice's copy list), unless the question asks for that line (抄送, "cc"):

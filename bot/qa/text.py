@@ -170,7 +170,9 @@ def tokens(text: str) -> list[str]:
 
 
 #: The question word a jieba word may open ("哪些产业", "什么样的企业"), with its measure word.
-_ASKED_PREFIX = re.compile(r"^(?:哪[些个种类家所座条项位块]?|什么样?的?|多少|几[个家种类项条所座位块]?|怎样的?|如何)")
+_ASKED_PREFIX = re.compile(
+    r"^(?:哪[些个种类家所座条项位块]?|(?:什么|啥)样?的?|多少|几[个家种类项条所座位块]?|怎样的?|如何)"
+)
 
 
 def content_terms(text: str) -> list[str]:
@@ -325,21 +327,21 @@ def _leading_clause(sentence: str) -> list[str]:
 _SENTENCE = re.compile(r"[^.!?。！？;；:：]+[.!?。！？;；:：]*")
 
 
-def _asks(text: str) -> bool:
+def asks(text: str) -> bool:
     """The text has a question word (English matched in lowercase)."""
     return bool(rules().question_cue.search(text.lower() if text.isascii() else text))
 
 
 def asking_spans(text: str) -> list[tuple[int, int]]:
     """Where the sentences of a text that ask something start and end (all of it when none asks)."""
-    return [m.span() for m in _SENTENCE.finditer(text) if _asks(m.group(0))] or [(0, len(text))]
+    return [m.span() for m in _SENTENCE.finditer(text) if asks(m.group(0))] or [(0, len(text))]
 
 
 @lru_cache(maxsize=2048)  # figure checks ask it of the same part once per candidate unit
 def asking_text(text: str) -> str:
     """The sentences of a text that ask something, without the statements around them ("We provide aviation
     services. How many aviation companies are here?": the second); the whole text when none asks."""
-    asking = [s.strip() for s in _SENTENCE.findall(text) if _asks(s)]
+    asking = [s.strip() for s in _SENTENCE.findall(text) if asks(s)]
     return " ".join(asking) or text
 
 
@@ -358,12 +360,12 @@ def premises(text: str) -> list[str]:
 @lru_cache(maxsize=2048)  # figure checks ask it of the same part once per candidate unit
 def _premises(text: str) -> tuple[str, ...]:
     clauses = [(m[1], m[2]) for m in _CLAUSE.finditer(text) if m[1].strip()]
-    asks = [end.strip(" ,，") in ("?", "？") or _asks(c) for c, end in clauses]
-    if all(asks) or not any(asks):
+    asking = [end.strip(" ,，") in ("?", "？") or asks(c) for c, end in clauses]
+    if all(asking) or not any(asking):
         return ()
     stated = [
         c
-        for (c, _), a in zip(clauses, asks, strict=True)
+        for (c, _), a in zip(clauses, asking, strict=True)
         if not a and any(not BARE_YEAR.fullmatch(n) for n in figures(c))
     ]
     return tuple(n for c in stated for n in numbers(c))
