@@ -404,9 +404,10 @@ def test_a_documents_date_is_asked_in_words_as_well_as_by_when(analyser) -> None
 
 
 def test_a_clause_saying_only_the_askers_circumstances_is_not_asked() -> None:
-    """A Chinese clause that asks nothing, names nothing the documents name and is mostly words they never use says who
-    asks and why ("老同志想弄明白，…", "…？想写篇稿子"): its words are no unknown things of the question. A clause naming
-    the subject in the documents' words stays ("企业在区里租写字楼，…"), and so does a clause that asks ("管不管")."""
+    """A Chinese clause that asks nothing, names nothing the documents name and is mostly words they never
+    use says who asks and why ("老同志想弄明白，…", "…？想写篇稿子"): its words are no unknown things of the
+    question. A clause naming the subject in the documents' words stays ("企业在区里租写字楼，…"), and so does
+    a clause that asks ("管不管")."""
     a = tiny_analyser("商务区企业在区里发展综合保税区。", "规划提出四高五新产业体系。")
     assert a.asked("老同志想弄明白，规划里的四高五新是哪些？") == "规划里的四高五新是哪些？"
     assert a.asked("综合保税区是怎么写的？想写篇稿子") == "综合保税区是怎么写的？"

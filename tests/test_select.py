@@ -244,9 +244,9 @@ def test_a_question_naming_nothing_but_the_cbd_quotes_no_runners_up() -> None:
 
 
 def test_a_name_announced_at_a_sentences_end_is_spelt_out_by_the_next_sentence() -> None:
-    """ "“4311”是啥意思？": the sentence that names it ends by announcing it ("…实现“4311”产业发展目标。"); the one after it
-    spells it out and is quoted too. A question not asking what it means, or a sentence that names it elsewhere, is not
-    followed."""
+    """ "“4311”是啥意思？": the sentence that names it ends by announcing it ("…实现“4311”产业发展目标。");
+    the one after it spells it out and is quoted too. A question not asking what it means, or a sentence
+    that names it elsewhere, is not followed."""
     selector = Selector(tiny_analyser("x"))
     meaning = analysis(topic("4311", 2.0), text="4311是啥意思？")
     chosen = selector.select(meaning, [passage(TARGET)]).chosen
@@ -255,4 +255,3 @@ def test_a_name_announced_at_a_sentences_end_is_spelt_out_by_the_next_sentence()
     assert [u.why for u in selector.select(figure, [passage(TARGET)]).chosen] == ["best"]
     early = "“4311”产业发展目标要在 2025 年前实现，各方共同推进落实。打造高流量贸易经济集群。"
     assert [u.why for u in selector.select(meaning, [passage(early)]).chosen] == ["best"]
-

@@ -142,6 +142,7 @@ def test_question_parts() -> None:
 def test_content_terms_drop_question_words() -> None:
     assert content_terms("通知一共印了几份？") == ["通知"]
     assert content_terms("“4311”是啥意思？") == ["4311"]  # 啥意思 asks as 什么意思 does
+    assert content_terms("the plan wants trade shows incl. food ones, approximately?") == ["trade", "food"]
     assert "rents" in content_terms("What are office rents like?")
     assert content_terms("规划想把它做成什么样的示范区？") == ["示范区"]  # 做成 asks how, not what
     assert content_terms("虹桥CBD到底多大一块地方？") == ["虹桥", "cbd"]  # 一块地方: how people ask where or how big
@@ -405,3 +406,23 @@ def test_an_a_not_a_question_asks() -> None:
 
     assert asks("落户、孩子上学这些管不管") and asks("租金贵不贵") and not asks("产业能级不断提升")
 
+
+def test_item_markers_number_parts_and_are_no_figures() -> None:
+    assert normalize_query("quick qs: (1) how many digital firms? (2) which software firms?") == (
+        "quick qs: how many digital firms? which software firms?"
+    )
+    # a marker after words that do not end in a break starts a new part
+    assert normalize_query("(1) how many digital firms (2) which software firms") == (
+        "how many digital firms; which software firms"
+    )
+    assert normalize_query("国际组织(机构)总部有哪些？") == "国际组织(机构)总部有哪些？"  # brackets in a name stay
+    assert split_parts(normalize_query("（1）商务区多大？（2）税收多少？")) == ["商务区多大", "税收多少"]
+
+
+def test_a_label_before_a_spaced_dash_says_who_asks() -> None:
+    label = "Aussie wine exporter again - which zone hosts trade shows?"
+    assert without_asker(label) == "which zone hosts trade shows?"
+    assert without_asker("Indian IT services co. Which software firms are named?") == "Which software firms are named?"
+    # the question refers back to what the asker said: the statement holds its subject
+    whole = "We do aviation leasing - is that a priority sector?"
+    assert without_asker(whole) == whole

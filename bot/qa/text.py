@@ -93,12 +93,28 @@ def normalize_query(text: str) -> str:
         for shorthand, words in rules().chat_en:
             text = shorthand.sub(words, text)
     text = rules().relay.sub("", text.strip(), count=1) or text  # "有客户问：…": who asks, not what
+    text = _enumerated(text)  # "(1) how many …? (2) which …?": the markers number the parts, they are no figures
     # NFKC turns Chinese punctuation into ASCII; the documents use the full-width forms.
     text = text.replace("?", "？") if is_chinese(text) else text
     if is_chinese(text):  # a chat tilde ends a clause as a comma does ("研究生写论文用~想问下…"), not a range ("2~3年")
         text = _TILDE.sub("，", text)
         text = _HEARSAY.sub("", text)  # "听乘客说那边要搞产业": who the asker heard it from is not what is asked
     return re.sub(r"\s+", " ", text).strip()
+
+
+#: A marker numbering an item of a question ("(1)", "（2）", "3)", "②") where an item starts (at the start, after a
+#: space or a stop), not a number in brackets inside a name.
+_ENUM = re.compile(r"(?:^|(?<=[\s:：;；,，?？。.!！]))(?:[(（]\s*\d{1,2}\s*[)）]|\d{1,2}\)|[①-⑩])\s*")
+
+
+def _enumerated(text: str) -> str:
+    """The text without its item markers; a marker after words that do not end in a break starts a new part (";")."""
+
+    def mark(m: re.Match[str]) -> str:
+        before = text[: m.start()].rstrip()
+        return "" if not before or before[-1] in ":：;；,，?？。.!！" else "; "
+
+    return re.sub(r"\s+;", ";", _ENUM.sub(mark, text))
 
 
 def has_control_chars(text: str) -> bool:
@@ -302,7 +318,7 @@ def about_asker(text: str) -> bool:
     """The text is a statement about the asker that asks nothing ("We are a UK law firm thinking about …", "I need both
     for a board memo", "我这边要核对一下分发名单"; not "我想了解一下…", "we'd like to know if …")."""
     r = rules()
-    low = text.strip().lower()
+    low = text.strip().rstrip("-–— ").lower()  # (a label may end in a spaced dash: "Aussie wine exporter -")
     return bool(r.asker.match(low)) and not r.asker_asks.search(low)
 
 
@@ -315,13 +331,26 @@ def without_asker(part: str) -> str:
 
 
 def _leading_clause(sentence: str) -> list[str]:
-    """A sentence as its first clause and the rest, when the first clause (up to a comma) is about the asker ("我是跑
-    虹桥条线的记者，…", "As a consultant for a Brazilian agritech group, I'd like to know …")."""
-    head, comma, rest = sentence.partition("，") if "，" in sentence else sentence.partition(",")
+    """A sentence as its first clause and the rest, when the first clause (up to a comma or a spaced dash) is about the
+    asker ("我是跑虹桥条线的记者，…", "As a consultant for a Brazilian agritech group, I'd like to know …", "Aussie wine
+    exporter again - …")."""
+    dash = _SPACED_DASH.search(sentence)
+    comma = "，" if "，" in sentence else ","
+    # (not when the rest refers back to what the asker said: "We do aviation leasing - is that a priority sector?")
+    refers = dash is not None and _REFERS_BACK.search(sentence[dash.end() :].lower())
+    if dash and not refers and (comma not in sentence or dash.start() < sentence.index(comma)):
+        head, comma, rest = sentence[: dash.start()], dash.group(0), sentence[dash.end() :]
+    else:
+        head, comma, rest = sentence.partition(comma)
     if comma and rest.strip() and about_asker(head):
         return [head + comma, rest]
     return [sentence]
 
+
+#: A dash between spaces ends a label as a comma does ("Australian wine exporter - which zone …").
+_SPACED_DASH = re.compile(r"\s+[-–—]+\s+")
+#: Words by which a question refers back to what the asker said of themselves (it, that, us).
+_REFERS_BACK = re.compile(r"\b(?:it|its|that|this|they|them|their|these|those|we|us|our)\b")
 
 #: A sentence, or a label ending in a colon ("Airline HQ relocation question: how many …": the label asks nothing).
 _SENTENCE = re.compile(r"[^.!?。！？;；:：]+[.!?。！？;；:：]*")
