@@ -1,5 +1,7 @@
 """Stage 4, select: whole-sentence units, their scores, and the choice of the answer's units."""
 
+import dataclasses
+
 import pytest
 
 from bot.qa.analyse import Analyser, Topic
@@ -255,3 +257,15 @@ def test_a_name_announced_at_a_sentences_end_is_spelt_out_by_the_next_sentence()
     assert [u.why for u in selector.select(figure, [passage(TARGET)]).chosen] == ["best"]
     early = "“4311”产业发展目标要在 2025 年前实现，各方共同推进落实。打造高流量贸易经济集群。"
     assert [u.why for u in selector.select(meaning, [passage(early)]).chosen] == ["best"]
+
+
+def test_a_question_asking_what_is_aimed_for_prefers_the_plans_to_the_state_of_play() -> None:
+    """ "Which legal services do they want to attract?": the sentence of the plans (a measure) beats the state of play
+    (发展基础) that says as much of the topic; an "already" question the other way round."""
+    base = passage("知名律师事务所集聚虹桥。", "base", section="规划 › 二、发展基础")
+    plan = passage("发展知名律所分所。", "plan", rank=2, section="规划 › 三、产业发展重点")
+    wants = analysis(topic("律所", 2.0, "律师事务所"), text="want to attract law firms")
+    wants = dataclasses.replace(wants, whole=dataclasses.replace(wants.whole, asks_target=True))
+    assert Selector(tiny_analyser("x")).select(wants, [base, plan]).chosen[0].context.chunk_id == "plan"
+    now = analysis(topic("律所", 2.0, "律师事务所"), text="law firms already here", present=True)
+    assert Selector(tiny_analyser("x")).select(now, [base, plan]).chosen[0].context.chunk_id == "base"

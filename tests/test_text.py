@@ -426,3 +426,12 @@ def test_a_label_before_a_spaced_dash_says_who_asks() -> None:
     # the question refers back to what the asker said: the statement holds its subject
     whole = "We do aviation leasing - is that a priority sector?"
     assert without_asker(whole) == whole
+
+
+def test_aspects_listed_in_closing_brackets_are_parts() -> None:
+    q = "What does the plan say about legal services in Hongqiao (existing base + what they want to attract)?"
+    assert split_parts(q) == [
+        "What does the plan say about legal services in Hongqiao: existing base",
+        "What does the plan say about legal services in Hongqiao: what they want to attract",
+    ]
+    assert split_parts("Which zone suits medical devices (and why)?") == []  # no "+": one question

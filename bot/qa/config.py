@@ -70,6 +70,8 @@ class EngineConfig:
     figure_bonus: float = 0.08  # a figure question prefers units that hold figures
     date_bonus: float = 0.15  # a date question prefers units that hold a date
     present_unit_bonus: float = 0.15  # an "already / so far" question prefers units of the state of play
+    # a question asking what is aimed for ("what they want to attract") prefers the plans to the state of play
+    aim_unit_bonus: float = 0.15
     document_bonus: float = 0.15  # a question naming one document ("目录里…") prefers units of that document
 
     # --- topics (bot/qa/analyse.py) -----------------------------------------------------------------

@@ -187,6 +187,9 @@ class Selector:
         }
         weighed = tuple(t for t in topics if id(t) not in groups)
         weighed = weighed if any(id(t) not in groups for t in specific) else topics
+        # "What do they want to attract?": what is aimed for is said by the plans, not by the state of play (a
+        # figure asked for is checked apart: figures.py)
+        aims = analysis.whole.asks_target and not analysis.about_present and not analysis.asks_figure
         for u in units:
             u.coverage = self.support(weighed, [u], analysis.list_heads)
             if u.kind == OVERVIEW and not analysis.asks_list:
@@ -197,6 +200,7 @@ class Selector:
             u.score += c.figure_bonus if analysis.asks_figure and figures(u.text) else 0.0
             u.score += c.date_bonus if analysis.asks_date and DATE.search(u.text) else 0.0
             u.score += c.present_unit_bonus if analysis.about_present and self._in_present(u) else 0.0
+            u.score += c.aim_unit_bonus if aims and not self._in_present(u) else 0.0
             u.score += c.document_bonus if named_documents and title(u) in named_documents else 0.0
         units.sort(key=lambda u: -u.score)
         chosen = self._choose(weighed, units, analysis.asks_list)

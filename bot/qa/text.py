@@ -256,6 +256,8 @@ def split_parts(question: str) -> list[str]:
     """The parts of a multi-part question ("哪个片区？到2025年多大规模", "Which zones …, and what's …");
     a single question gives an empty list."""
     r = rules()
+    if bracketed := _bracketed_items(question):
+        return bracketed
     pieces: list[str] = []
     asked: set[int] = set()  # pieces that end at a question mark ask something ("anything on FT accounts?")
     start = 0
@@ -297,6 +299,22 @@ def split_parts(question: str) -> list[str]:
         parts = _listed_items(question) or parts
     parts = parts[:MAX_PARTS]
     return parts if len(parts) > 1 else []
+
+
+#: A question ending in brackets that list what it asks with "+" ("… legal services (existing base + what they want?)").
+_BRACKETED = re.compile(r"^(?P<head>[^()（）]+?)\s*[(（](?P<items>[^()（）]+?\s[+＋]\s[^()（）]+?)[)）]\s*[?？.!]?\s*$")
+
+
+def _bracketed_items(question: str) -> list[str]:
+    """A question whose closing brackets list, joined by "+", the aspects it asks about ("What does the plan say
+    about legal services in Hongqiao (existing base + what they want to attract)?"): one part per aspect, each with
+    the question before the brackets."""
+    m = _BRACKETED.match(question.strip())
+    if not m:
+        return []
+    items = [i.strip(" ,，") for i in re.split(r"\s[+＋]\s", m["items"]) if i.strip(" ,，")]
+    head = m["head"].strip(" ,，:：-")
+    return [f"{head}: {i}" for i in items][:MAX_PARTS] if len(items) > 1 else []
 
 
 def _listed_items(question: str) -> list[str]:
