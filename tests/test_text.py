@@ -60,6 +60,8 @@ def test_a_relayed_enquiry_is_read_without_its_frame() -> None:
     assert normalize_query("老师让我们查虹桥商务区的“4311”产业目标") == "虹桥商务区的“4311”产业目标"
     assert normalize_query("领导叫我问下：通知印了几份？") == "通知印了几份？"
     assert normalize_query("谁让我们查这个？") == "谁让我们查这个？"  # a question word: no frame
+    assert normalize_query("哎我想引用下那个通知，文号是啥？") == "我想引用下那个通知,文号是啥？"  # an interjection
+    assert normalize_query("嗨，北虹桥重点发展什么？") == "北虹桥重点发展什么？"
     # a greeting first is no part of the question; a question that opens with such a word is left whole
     assert normalize_query("Dear Sir or Madam, which zone suits EV makers?") == "which zone suits EV makers?"
     assert normalize_query("hey, quick one - who got the notice?") == "quick one - who got the notice?"
