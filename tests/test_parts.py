@@ -742,3 +742,22 @@ def test_a_part_asking_whether_a_document_lists_the_thing_is_answered_by_that_do
     out = answerer.compose(a, [row, plan], _selection(row, plan), None)
     assert [p.status for p in out.parts] == ["answered", "answered"]
     assert {u.context.chunk_id for u in out.parts[1].units} == {"row"}
+
+
+def test_a_borrowed_part_asking_in_a_passive_verb_is_answered_by_the_sentence_about_its_subject() -> None:
+    """ "…the core circle, and which industries are assigned to it?": "assigned", a verb in the passive the documents'
+    English never uses, says how the part asks; the circle's sentence answers it. A thing asked for in such words
+    ("its address") still leaves it open."""
+    circle = topic("环枢纽核心圈", 2.0, kind="circle")
+    industries = topic("四高五新", 2.0, kind="concept")
+    core = passage("环枢纽核心圈重点布局总部经济、会展经济等四高五新产业。", "core", section="规划 › 一圈")
+    first = PartAnalysis("what does the core circle cover", (circle,))
+    for asked, status in (("assigned", "answered"), ("address", "not_stated")):
+        word = topic(asked, 1.0, known=False)
+        then = PartAnalysis(f"and which industries are {asked} to it", (word,))
+        if asked == "address":
+            then = PartAnalysis("and what is its address", (word,))
+        a = analysis(circle, industries, word, lang="en", parts=(first, then))
+        answerer = PartAnswerer(ANALYSER, Selector(ANALYSER), Recording(core))
+        out = answerer.compose(a, [core], _selection(core), None)
+        assert [p.status for p in out.parts] == ["answered", status], asked

@@ -437,3 +437,10 @@ def test_aspects_listed_in_closing_brackets_are_parts() -> None:
         "What does the plan say about legal services in Hongqiao: what they want to attract",
     ]
     assert split_parts("Which zone suits medical devices (and why)?") == []  # no "+": one question
+
+
+def test_english_adverbs_and_passive_verbs_say_how_a_question_asks() -> None:
+    from bot.qa.text import how_words_en
+
+    assert how_words_en("which industries are assigned to it, geographically?") == {"assigned", "geographically"}
+    assert not how_words_en("what is the centre's address, and how long is the axis?")

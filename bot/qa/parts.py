@@ -19,7 +19,7 @@ from bot.qa.check import check
 from bot.qa.rerank import rerank
 from bot.qa.retrieve import HybridRetriever, Retrieved
 from bot.qa.select import Selection, Selector, Unit, title
-from bot.qa.text import how_words
+from bot.qa.text import how_words, how_words_en
 from bot.types import Refusal, RefusalCode
 from ingest.chunk import CATALOGUE_ROW
 
@@ -309,8 +309,10 @@ class PartAnswerer:
         # industries does it mainly develop") is how the documents put things too, not a thing they leave out.
         # A Chinese word the documents never use that says where or how it asks ("沿线串了哪些平台": along the line) is
         # no thing they leave out either.
+        # An English adverb or a verb in the passive ("which industries are assigned to it", "cover geographically")
+        # says how a part asks, as a Chinese word of where or how does.
         says_en = self.analyser.vocabulary.says_in_english
-        how = how_words(part.text) if not part.text.isascii() else frozenset()
+        how = how_words(part.text) if not part.text.isascii() else how_words_en(part.text)
         unknown = sum(
             t.weight
             for t in topics

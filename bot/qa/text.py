@@ -464,3 +464,14 @@ def how_words(text: str) -> frozenset[str]:
 
     _jieba()
     return frozenset(w.word for w in jieba.posseg.lcut(text) if w.flag.startswith(_HOW_FLAGS))
+
+
+#: An English adverb of manner ("geographically", "exactly") or a verb in the passive after a form of "be" ("are
+#: assigned", "is located"): how a question asks, not a thing it asks about.
+_HOW_EN = re.compile(r"\b([a-z]{3,}ly)\b|\b(?:is|are|was|were|be|been|being)\s+([a-z]{3,}ed)\b")
+
+
+def how_words_en(text: str) -> frozenset[str]:
+    """The words of an English text that say how it asks (adverbs, passive verbs), lowercased."""
+    return frozenset(w for m in _HOW_EN.finditer(text.lower()) for w in m.groups() if w)
+
