@@ -474,4 +474,3 @@ _HOW_EN = re.compile(r"\b([a-z]{3,}ly)\b|\b(?:is|are|was|were|be|been|being)\s+(
 def how_words_en(text: str) -> frozenset[str]:
     """The words of an English text that say how it asks (adverbs, passive verbs), lowercased."""
     return frozenset(w for m in _HOW_EN.finditer(text.lower()) for w in m.groups() if w)
-
