@@ -422,3 +422,17 @@ def test_words_of_the_askers_circumstances_are_no_unknown_things(analyser: Analy
     assert not a.unknown_nouns and all(t.known for t in a.topics)
     # the thing asked about stays unknown when the question itself names it
     assert "写字楼" in analyser.analyse("退休了关心下家门口发展，商务区写字楼租金多少？").unknown_nouns
+
+
+def test_a_label_stating_what_the_asker_does_before_a_colon_is_not_asked() -> None:
+    """ "财经记者求证几个数：…", "作为人大代表关注民生：…": a label with a verb that names nothing the documents name
+    says who asks; a label naming the topic ("租金水平：", "北虹桥片区：") is part of the question."""
+    a = tiny_analyser("商务区税收总额。", "北虹桥片区重点发展汽车。")
+    assert a.asked("财经记者求证几个数：商务区税收总额多少？") == "商务区税收总额多少？"
+    assert a.asked("租金水平：南虹桥大概多少？") == "租金水平：南虹桥大概多少？"
+    assert a.asked("记者求证：商务区税收") == "记者求证：商务区税收"  # nothing after the colon asks
+
+
+def test_the_askers_action_before_a_colon_names_no_unknown_thing(analyser: Analyser) -> None:
+    assert not analyser.analyse("作为人大代表关注民生：规划里的人才安居项目打算建多少套？").unknown_nouns
+    assert analyser.analyse("租金水平：南虹桥大概多少？").unknown_nouns == ("租金",)

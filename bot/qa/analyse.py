@@ -24,6 +24,7 @@ from bot.qa.text import (
     asking_spans,
     asks,
     content_terms,
+    has_verb,
     is_chinese,
     normalize_query,
     nouns,
@@ -207,11 +208,23 @@ class Analyser:
         documents never use; a clause that names the subject in the documents' words stays ("企业在区里租写字楼，
         有没有房租补贴？"). Kept whole when no other clause is left."""
         bare = without_asker(text)
+        label, colon, rest = bare.partition("：") if "：" in bare else bare.partition(":")
+        if colon and rest.strip() and asks(rest) and self._context_label(label):
+            bare = rest.strip()  # "财经记者求证几个数：…": the asker's action, then the question
         clauses = _CLAUSE_ZH.findall(bare)
         if len(clauses) < 2:
             return bare
         kept = [c for c in clauses if not self._context_clause(c)]
         return "".join(kept).strip() if kept and len(kept) < len(clauses) else bare
+
+    def _context_label(self, label: str) -> bool:
+        """A Chinese label before a colon that states what the asker does (a verb: 求证, 关注) and names nothing the
+        documents name (no glossary name but an everyday word, no number); a label naming the topic ("北虹桥片区：",
+        "租金水平：") is part of the question."""
+        body = label.strip()
+        if not body or not is_chinese(body) or numbers(body) or not has_verb(body):
+            return False
+        return not any(m.term.kind not in ("", "general") for m in self.matches(body))
 
     def _context_clause(self, clause: str) -> bool:
         body = clause.strip().rstrip(_CLAUSE_ENDS)

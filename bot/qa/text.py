@@ -474,3 +474,12 @@ _HOW_EN = re.compile(r"\b([a-z]{3,}ly)\b|\b(?:is|are|was|were|be|been|being)\s+(
 def how_words_en(text: str) -> frozenset[str]:
     """The words of an English text that say how it asks (adverbs, passive verbs), lowercased."""
     return frozenset(w for m in _HOW_EN.finditer(text.lower()) for w in m.groups() if w)
+
+
+def has_verb(text: str) -> bool:
+    """The Chinese text holds a word jieba tags as a verb (求证, 关注): it states an action, not only a topic."""
+    import jieba.posseg
+
+    _jieba()
+    return any(w.flag.startswith("v") for w in jieba.posseg.lcut(text))
+
