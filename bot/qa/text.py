@@ -482,4 +482,3 @@ def has_verb(text: str) -> bool:
 
     _jieba()
     return any(w.flag.startswith("v") for w in jieba.posseg.lcut(text))
-
