@@ -23,6 +23,9 @@ def test_language_parts_and_cues(analyser: Analyser) -> None:
     # a bound asks for a figure however it is written ("min registered capital", "the lowest fee")
     assert analyser.analyse("min registered capital for a foreign co?").asks_figure
     assert analyser.analyse("What's the lowest capital a firm needs?").asks_figure
+    # a plural says it as well as the singular ("daytime workforce numbers?", "what are the growth rates")
+    assert analyser.analyse("Hongqiao CBD residents and daytime workforce numbers?").asks_figure
+    assert analyser.analyse("What are the growth rates?").asks_figure
 
 
 def test_a_glossary_phrase_is_one_topic_with_the_documents_words(analyser: Analyser) -> None:
