@@ -144,6 +144,7 @@ def test_question_parts() -> None:
 def test_content_terms_drop_question_words() -> None:
     assert content_terms("通知一共印了几份？") == ["通知"]
     assert content_terms("“4311”是啥意思？") == ["4311"]  # 啥意思 asks as 什么意思 does
+    assert content_terms("住房补贴金额是多少？") == ["住房补贴"]  # 金额: the form of the figure, as 数额
     assert content_terms("the plan wants trade shows incl. food ones, approximately?") == ["trade", "food"]
     assert "rents" in content_terms("What are office rents like?")
     assert content_terms("规划想把它做成什么样的示范区？") == ["示范区"]  # 做成 asks how, not what

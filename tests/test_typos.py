@@ -78,3 +78,17 @@ def test_english_typos_become_the_word_the_documents_or_a_figure_question_use() 
     kept = "rent per square metre, the programme, Pinduoduo, intl govts, aera"
     assert fixer.fix(kept) == kept
     assert Misspellings(lambda w: w in {"plant", "plans"}, english_word, cue).fix("plann") == "plans"  # 71k vs 47k
+
+
+def test_a_contraction_of_a_name_is_spelt_out() -> None:
+    """航司 keeps 航空公司's first and last characters and drops the middle: the name it stands for. A word of its own
+    (平米, common in the segmenter's dictionary) is never rewritten, nor a word two names fit, nor one the documents
+    write."""
+    from bot.qa.typos import Contractions
+
+    docs = "航空公司和航空企业入驻。引进人才在落户方面。面积151.4平方千米。产业集群与产业生态集群。"
+    c = Contractions(["航空公司", "引进人才", "平方千米", "产业集群", "产业生态集群", "航空企业"], docs)
+    assert c.fix("有哪些航司？引才政策呢") == "有哪些航空公司？引进人才政策呢"
+    assert c.fix("多少平米") == "多少平米"
+    assert c.name_for("产业群") is None  # two names fit
+    assert c.name_for("航空") is None  # the documents write it

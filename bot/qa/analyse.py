@@ -33,7 +33,7 @@ from bot.qa.text import (
     without_asker,
     words_zh,
 )
-from bot.qa.typos import Homophones, Misspellings
+from bot.qa.typos import Contractions, Homophones, Misspellings
 from bot.qa.vocabulary import Vocabulary
 
 Lang = Literal["zh", "en"]
@@ -153,7 +153,9 @@ class Analyser:
         self.config = config
         self.rules = rules()
         self.topics = lru_cache(maxsize=4096)(self._topics)
-        self.homophones = Homophones([*glossary.chinese_terms, *words_zh(vocabulary.text)], vocabulary.text)
+        names = [*glossary.chinese_terms, *words_zh(vocabulary.text)]
+        self.homophones = Homophones(names, vocabulary.text)
+        self.contractions = Contractions(names, vocabulary.text)
         # a misspelt word becomes one the documents' English or the glossary writes, or an everyday word of how a
         # question asks ("somthing": something), which then weighs nothing
         stop = self.rules.en_stop
@@ -332,8 +334,9 @@ class Analyser:
 
     def normalize(self, text: str) -> str:
         """NFKC, short years, the glossary's variants (typos and colloquial forms), then sound-alike typos of
-        the documents' names (typos.py)."""
-        return self.homophones.fix(self.misspellings.fix(self.glossary.normalize(normalize_query(text))))
+        the documents' names and contractions of them (航司: 航空公司; typos.py)."""
+        fixed = self.homophones.fix(self.misspellings.fix(self.glossary.normalize(normalize_query(text))))
+        return self.contractions.fix(fixed) if is_chinese(fixed) else fixed
 
     def coordinated(self, text: str) -> list[str]:
         """A part naming two things joined by "and" as one part per thing ("What does the plan say about FT accounts

@@ -53,6 +53,11 @@ def words_zh(text: str) -> set[str]:
     return {w for w in _jieba().lcut(text) if len(w) >= 2 and _CJK_RUN.fullmatch(w)}
 
 
+def words_in(text: str) -> list[str]:
+    """The text as the segmenter cuts it, every character kept (joined, the words give the text back)."""
+    return _jieba().lcut(text)
+
+
 def word_edges(text: str) -> set[int]:
     """The offsets where the segmenter's words of a text begin and end."""
     edges, at = {0}, 0

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pypinyin import lazy_pinyin
 
 from bot.qa.glossary import english_frequency
-from bot.qa.text import word_edges, word_frequency
+from bot.qa.text import word_edges, word_frequency, words_in
 
 _HAN = re.compile(r"^[\u3400-\u9fff]+$")
 #: A span the segmenter's dictionary counts this often is a word of its own (甲级 209, 中兴 684), not a typo; rare
@@ -163,3 +163,38 @@ def _edits(word: str) -> set[str]:
         *(a + c + b[1:] for a, b in splits if b for c in _LETTERS),
         *(a + c + b for a, b in splits for c in _LETTERS),
     }
+
+
+class Contractions:
+    """Chinese contractions of a name: a word the documents never write, kept short by dropping characters of a
+    name they do write (航司 for 航空公司, 引才 for 引进人才, 展会 for 展览会). A word is read as the name when it keeps
+    the name's first and last characters and the rest in order, is one to three characters shorter, is no common
+    word of the segmenter's dictionary (平米 is a word of its own, not 平方千米), and one name alone fits it."""
+
+    def __init__(self, names: Iterable[str], documents: str) -> None:
+        self.documents = documents
+        self.by_ends: dict[tuple[str, str], list[str]] = {}
+        for name in sorted({n for n in names if _HAN.match(n) and len(n) >= 3}):
+            self.by_ends.setdefault((name[0], name[-1]), []).append(name)
+
+    def fix(self, text: str) -> str:
+        """The text with each contraction of a name spelt out."""
+        if not self.by_ends or not re.search(r"[\u3400-\u9fff]", text):
+            return text
+        return "".join(self.name_for(w) or w for w in words_in(text))
+
+    @lru_cache(maxsize=4096)  # noqa: B019 (one instance per index, few distinct words)
+    def name_for(self, word: str) -> str | None:
+        if not _HAN.match(word) or not 2 <= len(word) <= 3 or word in self.documents:
+            return None
+        if word_frequency(word) >= REAL_WORD:
+            return None
+        fits = [n for n in self.by_ends.get((word[0], word[-1]), ()) if len(word) < len(n) <= len(word) + 3]
+        fits = [n for n in fits if _in_order(word, n)]
+        return fits[0] if len(fits) == 1 else None
+
+
+def _in_order(short: str, name: str) -> bool:
+    """Every character of `short` appears in `name`, in the same order."""
+    rest = iter(name)
+    return all(ch in rest for ch in short)
