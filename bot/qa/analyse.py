@@ -153,6 +153,8 @@ class Analyser:
         self.config = config
         self.rules = rules()
         self.topics = lru_cache(maxsize=4096)(self._topics)
+        # what a text asks: read for the whole question, each part and its unknown things (POS tagging: once each)
+        self.asked = lru_cache(maxsize=4096)(self._asked)
         names = [*glossary.chinese_terms, *words_zh(vocabulary.text)]
         self.homophones = Homophones(names, vocabulary.text)
         self.contractions = Contractions(names, vocabulary.text)
@@ -202,7 +204,7 @@ class Analyser:
             and len(split_parts(self.normalize(question))) <= 1,
         )
 
-    def asked(self, text: str) -> str:
+    def _asked(self, text: str) -> str:
         """What a text asks: without the statements about the asker (text.without_asker), and without the Chinese
         clauses that say only the asker's circumstances ("老同志想弄明白，…", "退休了关心下家门口发展，…",
         "…？想写篇稿子"). Such a clause asks nothing (no question word, no question mark), names nothing the
@@ -226,13 +228,17 @@ class Analyser:
         body = label.strip()
         if not body or not is_chinese(body) or numbers(body) or not has_verb(body):
             return False
-        return not any(m.term.kind not in ("", "general") for m in self.matches(body))
+        return not self._names_a_thing(body)
+
+    def _names_a_thing(self, text: str) -> bool:
+        """The text names something the documents name: a glossary name other than an everyday word."""
+        return any(m.term.kind not in ("", "general") for m in self.matches(text))
 
     def _context_clause(self, clause: str) -> bool:
         body = clause.strip().rstrip(_CLAUSE_ENDS)
         if not body or not is_chinese(body) or clause.strip()[-1:] in ("?", "？") or asks(body) or numbers(body):
             return False
-        if any(m.term.kind not in ("", "general") for m in self.matches(body)):
+        if self._names_a_thing(body):
             return False
         words = content_terms(body)
         unknown = [w for w in words if not self.vocabulary.knows(w)]
