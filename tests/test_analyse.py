@@ -439,3 +439,16 @@ def test_a_label_stating_what_the_asker_does_before_a_colon_is_not_asked() -> No
 def test_the_askers_action_before_a_colon_names_no_unknown_thing(analyser: Analyser) -> None:
     assert not analyser.analyse("作为人大代表关注民生：规划里的人才安居项目打算建多少套？").unknown_nouns
     assert analyser.analyse("租金水平：南虹桥大概多少？").unknown_nouns == ("租金",)
+
+
+def test_how_an_english_question_frames_what_it_asks_is_no_topic(analyser: Analyser) -> None:
+    """ "On the carbon side — what sort of … are they hoping to build up": a side, a sort and a hope say how it is
+    asked (as "kind" and "want" do), not what; only the thing asked about weighs."""
+    labels = [
+        t.label
+        for t in analyser.analyse(
+            "On the carbon side — what sort of carbon trading services are they hoping to build up in Hongqiao?"
+        ).topics
+    ]
+    assert "碳交易服务" in labels
+    assert not {"side", "sort", "hoping"} & set(labels)
