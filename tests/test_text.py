@@ -445,3 +445,14 @@ def test_english_adverbs_and_passive_verbs_say_how_a_question_asks() -> None:
 
     assert how_words_en("which industries are assigned to it, geographically?") == {"assigned", "geographically"}
     assert not how_words_en("what is the centre's address, and how long is the axis?")
+
+
+def test_a_whole_sentence_about_the_asker_goes_whole_when_it_asks_nothing() -> None:
+    from bot.qa.text import without_asker
+
+    # its later clauses say the asker's circumstances too, not what is asked
+    q = "我退伍前在部队干航空机务的，现在想自己创业做点航空相关的。想知道规划里“临空服务”鼓励发展哪些航空配套服务？"
+    assert without_asker(q) == "想知道规划里“临空服务”鼓励发展哪些航空配套服务？"
+    # a sentence that asks (a question word, a question mark) keeps what follows its opening clause
+    q = "我开出租的，天天在东虹桥那片拉活，主要搞哪几样啊？"
+    assert without_asker(q) == "天天在东虹桥那片拉活，主要搞哪几样啊？"

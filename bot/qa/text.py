@@ -347,10 +347,20 @@ def about_asker(text: str) -> bool:
 
 def without_asker(part: str) -> str:
     """A part without the sentences in it that are statements about the asker, unless nothing else is left."""
-    # (a leading clause too: "我是跑虹桥条线的记者，想核实一下…还抄送了哪些单位？")
-    sentences = [c for m in _SENTENCE.finditer(part) for c in _leading_clause(m.group(0))]
+    # (a leading clause too: "我是跑虹桥条线的记者，想核实一下…还抄送了哪些单位？"; a whole sentence about the asker
+    # goes whole: "我退伍前在部队干航空机务的，现在想自己创业。", its later clauses are the asker's too)
+    sentences = [
+        c
+        for m in _SENTENCE.finditer(part)
+        for c in ([m.group(0)] if _states_only(m.group(0)) else _leading_clause(m.group(0)))
+    ]
     kept = [s for s in sentences if not about_asker(s)]
     return "".join(kept).strip() if kept and len(kept) < len(sentences) else part
+
+
+def _states_only(sentence: str) -> bool:
+    """A sentence about the asker that asks nothing at all: no question word, no question mark."""
+    return about_asker(sentence) and not asks(sentence) and "?" not in sentence and "？" not in sentence
 
 
 def _leading_clause(sentence: str) -> list[str]:
