@@ -225,3 +225,25 @@ def test_two_modifiers_joined_by_and_share_the_head_of_a_phrase_on_hand_built_te
     )
     assert [m.term.zh for m in g.match_english("North and South Hongqiao")] == ["北虹桥片区", "南虹桥片区"]
     assert [m.term.zh for m in g.match_english("east and south hongqiao")] == ["南虹桥片区"]  # no east term here
+
+
+def test_a_word_only_one_members_name_has_names_that_member_of_a_group_on_hand_built_terms() -> None:
+    from bot.qa.glossary import Glossary, Term
+
+    terms = [
+        Term(
+            zh="三轴", en="Three Axes", kind="axis", aliases=("development axis", "corridor"), related=("甲轴", "乙轴")
+        ),
+        Term(zh="甲轴", en="Digital Trunk Axis (Central)", kind="axis", aliases=("digital corridor",)),
+        Term(zh="乙轴", en="Life Science Axis (South)", kind="axis", aliases=("southward axis", "year-round axis")),
+        Term(zh="数字", en="digital", kind="general"),
+    ]
+    g = Glossary(terms=terms)
+    # the group's name after a word of one member's name: that member, from that word on (the word alone goes)
+    assert [(m.term.zh, m.text) for m in g.match_english("What's the 'digital' development axis?")] == [
+        ("甲轴", "digital' development axis")
+    ]
+    assert [m.term.zh for m in g.match_english("the south life sci corridor")] == ["乙轴"]
+    # not a word of an alias only, not past "the" or a clause break
+    assert [m.term.zh for m in g.match_english("last year development axis")] == ["三轴"]
+    assert [m.term.zh for m in g.match_english("digital, the development axis")] == ["数字", "三轴"]

@@ -113,6 +113,7 @@ class Glossary:
             for r in t.related:
                 self._listed_by.setdefault(r, []).append(t.zh)
         self._families: dict[tuple[str, int], tuple[str, ...]] = {}
+        self._words_of: dict[tuple[str, bool], frozenset[str]] = {}
         self._kinds_named: dict[str, frozenset[str]] = {}
         self._variant_patterns = [
             (_ascii_word(k) if k.isascii() else None, k, v)
@@ -217,6 +218,12 @@ class Glossary:
                     key = next(((b,) for b in _base_forms(key[0]) if self._action((b,))), key)
                 if key in self._en:
                     start, end = words[i][1], words[i + n - 1][2]
+                    named = self._narrowed(text, words, i, _unique(self._en[key]))
+                    if named is not None:  # "the 'digital' development axis": the one axis called digital
+                        found = [m for m in found if m.end <= named[1]]  # (its modifier was matched alone: 数字)
+                        found.append(Match(named[0], named[1], end, text[named[1] : end]))
+                        i += n
+                        break
                     found.extend(Match(t, start, end, text[start:end]) for t in _unique(self._en[key]))
                     found += self._shared_head(text, words, i, key)
                     i += n
@@ -224,6 +231,37 @@ class Glossary:
             else:
                 i += 1
         return sorted(found, key=lambda m: m.start)
+
+    def _narrowed(
+        self, text: str, words: list[tuple[str, int, int]], i: int, terms: list[Term]
+    ) -> tuple[Term, int] | None:
+        """ "the 'digital' development axis", "the southern 'life sci innovation corridor'": a name for a group of
+        things of one kind (the three axes) after a word only one of its members' English names has (digital, life,
+        south; the name itself, not an alias: "last year's CIIE" is no year-round platform) names that member, from
+        that word on. The word is one of the three before the name, in the same
+        clause (quotes aside), and no everyday English word: no word of how a question asks."""
+        if len(terms) != 1 or terms[0].kind in _NOT_KEY_TERMS:  # (a heading's members are sections, not things)
+            return None
+        group = terms[0]
+        members = [m for r in group.related if (m := self._by_zh.get(r)) is not None and m.kind == group.kind]
+        if len(members) < 2:
+            return None
+        own = self._name_words(group)
+        for w, s, e in reversed(words[max(0, i - _MODIFIER_REACH) : i]):
+            if _CLAUSE_BREAK.search(text[e : words[i][1]]) or w in _NO_MODIFIERS:
+                return None
+            having = [m for m in members if w in self._name_words(m, label=True)]
+            if len(having) == 1 and w not in own:
+                return having[0], s
+        return None
+
+    def _name_words(self, term: Term, label: bool = False) -> frozenset[str]:
+        """The words of a term's English name and aliases (of its name alone: `label`)."""
+        key = (term.zh, label)
+        if key not in self._words_of:
+            names = (term.en,) if label else (term.en, *term.aliases)
+            self._words_of[key] = frozenset(w for p in names for w, _, _ in _words(p.lower()))
+        return self._words_of[key]
 
     def _shared_head(self, text: str, words: list[tuple[str, int, int]], i: int, key: tuple[str, ...]) -> list[Match]:
         """ "the southern and northern development axes", "North and South Hongqiao": a word joined by "and" or "or" to
@@ -308,6 +346,13 @@ def _owner(word: str) -> str:
     """A possessive's owner ("pinduoduo's" → "pinduoduo"); any other word as it is ("r&d", "it's")."""
     return word[:-2] if word.endswith("'s") and len(word) > 4 else word
 
+
+#: How many words before a group's name may say which member is meant ("southward 'life sci innovation corridor'").
+_MODIFIER_REACH = 3
+#: What ends the phrase before a name: a clause break (a comma, a question mark, a dash between spaces, a colon).
+_CLAUSE_BREAK = re.compile(r"[,;:?!.]|\s[-–—]\s")
+#: Words before a name that never pick a member: articles and words of how a question asks.
+_NO_MODIFIERS = frozenset({"the", "a", "an", "this", "that", "which", "what", "each", "every", "all", "its", "their"})
 
 #: Words that join two modifiers of one head ("southern and northern axes"; "&" and "/" are no words of `_words`).
 _JOINS = frozenset({"and", "or"})
