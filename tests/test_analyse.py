@@ -452,3 +452,17 @@ def test_how_an_english_question_frames_what_it_asks_is_no_topic(analyser: Analy
     ]
     assert "碳交易服务" in labels
     assert not {"side", "sort", "hoping"} & set(labels)
+
+
+def test_what_only_the_askers_statement_names_is_not_what_is_asked(analyser: Analyser) -> None:
+    """The select stage gives the heading bonus to what a question asks: "We make fuel cell stacks" names the
+    core-components row, which is one answer to "anything about hydrogen?", not the one. When what is asked names
+    no thing ("Which zone should we look at?"), the statement holds the subject."""
+
+    def said(q: str) -> set[str]:
+        a = analyser.analyse(q)
+        return {t.label for t in analyser.said_in_asked(analyser.specific(a.topics), a.text)}
+
+    assert said("Does the plan say anything about hydrogen? We make fuel cell stacks.") == {"氢能"}
+    assert "北斗导航" in said("We're a BeiDou navigation company. Which zone should we look at?")
+    assert said("Does the plan say anything about hydrogen fuel cells?") >= {"氢能"}

@@ -221,6 +221,17 @@ class Analyser:
         kept = [c for c in clauses if not self._context_clause(c)]
         return "".join(kept).strip() if kept and len(kept) < len(clauses) else bare
 
+    def said_in_asked(self, topics: list[Topic], text: str) -> list[Topic]:
+        """The topics the text says in what it asks, not only in what the asker says of themselves (`asked`); all of
+        them when it says nothing of the asker, or when what it asks names no thing ("We're a BeiDou company. Which
+        zone should we look at?": the statement holds the subject)."""
+        asked = self.asked(text)
+        low = asked.lower()
+        said = [t for t in topics if t.number or (t.text or t.label).lower() in low]
+        # (a word for a kind of place asked for, "which zone", names no thing: 片区)
+        things = [t for t in said if t.label not in self.rules.kind_words]
+        return said if asked != text and things else topics
+
     def _context_label(self, label: str) -> bool:
         """A Chinese label before a colon that states what the asker does (a verb: 求证, 关注) and names nothing the
         documents name (no glossary name but an everyday word, no number); a label naming the topic ("北虹桥片区：",

@@ -190,13 +190,17 @@ class Selector:
         # "What do they want to attract?": what is aimed for is said by the plans, not by the state of play (a
         # figure asked for is checked apart: figures.py)
         aims = analysis.whole.asks_target and not analysis.about_present and not analysis.asks_figure
+        # A heading names what is asked only when the question asks it, not when only what the asker says of themselves
+        # names it ("Does the plan say anything about hydrogen? We make fuel cell stacks.": the core-components row
+        # is one answer of several, not the one)
+        headed = self.analyser.said_in_asked(specific, analysis.text)
         for u in units:
             u.coverage = self.support(weighed, [u], analysis.list_heads)
             if u.kind == OVERVIEW and not analysis.asks_list:
                 u.coverage *= c.overview_factor
             u.score = u.coverage + c.rank_bonus / u.context.rank
             about = f"{u.leaf} {u.context.chunk.metadata.get('direction', '')}"
-            u.score += c.heading_bonus if any(t.covered_by(about) for t in specific) else 0.0
+            u.score += c.heading_bonus if any(t.covered_by(about) for t in headed) else 0.0
             u.score += c.figure_bonus if analysis.asks_figure and figures(u.text) else 0.0
             u.score += c.date_bonus if analysis.asks_date and DATE.search(u.text) else 0.0
             u.score += c.present_unit_bonus if analysis.about_present and self._in_present(u) else 0.0
