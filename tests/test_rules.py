@@ -107,6 +107,9 @@ def test_an_english_question_about_rents_wages_or_fees_asks_for_a_figure_as_in_c
         assert r.figure.search(asked), asked
     assert r.figure.search("南虹桥的租金多少")
     assert not r.figure.search("Which zone suits a law firm?")
+    # "no. of" is "number of" typed short ("approx no. of exhibition related firms"); "no" alone is no figure
+    assert r.figure.search("approx no. of exhibition related service firms?")
+    assert not r.figure.search("no offices of exhibition firms?")
     # how quickly one can reach a place asks how long it takes
     assert r.duration.search("how quickly can you reach the rest of the Yangtze Delta from there?")
     assert not r.duration.search("how quickly is the sector supposed to grow?")
