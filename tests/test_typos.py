@@ -92,3 +92,12 @@ def test_a_contraction_of_a_name_is_spelt_out() -> None:
     assert c.fix("多少平米") == "多少平米"
     assert c.name_for("产业群") is None  # two names fit
     assert c.name_for("航空") is None  # the documents write it
+
+
+def test_a_word_of_grammar_after_a_typo_is_no_edge_of_a_real_word() -> None:
+    """ "规化的基本原泽有哪几条": 化的 sits side by side in the documents ("…化的…"), but 的 is a word of grammar glued
+    on, not the rest of a word; 原泽 is glued to 有 as 规化 to 里. Both typos are fixed; a real word's edge still
+    stops a fix (中以 sounds like 中医, but 以临 begins 以临空…)."""
+    fixer = Homophones(["规划", "原则", "中医"], "规划。数字化的发展。基本原则。以临空枢纽经济为特色。")
+    assert fixer.fix("虹桥产业规化的基本原泽有哪几条") == "虹桥产业规划的基本原则有哪几条"
+    assert fixer.fix("规划中以临空枢纽经济为特色的是哪个片区") == "规划中以临空枢纽经济为特色的是哪个片区"

@@ -77,8 +77,10 @@ class Homophones:
         """The character the fix would change forms, with its neighbour outside the span, a word the documents
         write: the span is no typo but the edge of a real word ("核心环包括": 包括, not 环保)."""
         j = i + next(k for k in range(n) if text[i + k] != name[k])
-        pairs = [text[j - 1 : j + 1] if j == i and i > 0 else "", text[j : j + 2] if j == i + n - 1 else ""]
-        return any(len(p) == 2 and p in self.documents for p in pairs)
+        # (not with a word of grammar glued on: "规化的原则" is 规化 + 的, though 化的 is in the documents)
+        before = text[j - 1 : j + 1] if j == i and i > 0 and text[j - 1] not in _LEANING else ""
+        after = text[j : j + 2] if j == i + n - 1 and text[j + 1 : j + 2] not in _CLINGING else ""
+        return any(len(p) == 2 and p in self.documents for p in (before, after))
 
     def _name_for(self, span: str, heard: tuple[str, ...]) -> str | None:
         if len(heard) < 2 or not _HAN.match(span) or span in self.names or span in self.documents:
@@ -94,8 +96,9 @@ class Homophones:
         return None
 
 
-#: One-character words of place and grammar that the segmenter glues onto a typo it does not know ("规化里": 规化 + 里).
-_CLINGING = "里上中内外的了呢吗啊呀"
+#: One-character words of place and grammar that the segmenter glues onto a typo it does not know ("规化里": 规化 + 里;
+#: "基本原泽有哪几条": 原泽 + 有).
+_CLINGING = "里上中内外的了呢吗啊呀有"
 #: …and in front of one ("了解下规化": 下 + 规化).
 _LEANING = "下在从对把给向和与跟"
 
