@@ -64,6 +64,8 @@ def test_measure_words_and_english_counted_nouns() -> None:
     r = rules()
     assert r.measure.findall("通知印了几份？要办多少场？") == ["份", "场"]
     assert [m for m, p in r.counted_en if p.search("How many foreign-invested companies by 2025?")] == ["家"]
+    # lines and routes count in 条: "how many subway lines at the hub" asks a count the documents never give
+    assert [m for m, p in r.counted_en if p.search("how many subway lines at hongqiao hub")] == ["条"]
 
 
 def test_follow_up_pronouns_are_not_dummy_subjects() -> None:
