@@ -456,3 +456,14 @@ def test_a_whole_sentence_about_the_asker_goes_whole_when_it_asks_nothing() -> N
     # a sentence that asks (a question word, a question mark) keeps what follows its opening clause
     q = "我开出租的，天天在东虹桥那片拉活，主要搞哪几样啊？"
     assert without_asker(q) == "天天在东虹桥那片拉活，主要搞哪几样啊？"
+
+
+def test_an_abbreviations_period_ends_no_sentence_when_the_sentence_goes_on() -> None:
+    from bot.qa.text import normalize_query
+
+    q = "we are a machine-tool maker (approx. 800 staff) and consider an HQ. What kind of HQs does it target?"
+    text = normalize_query(q)
+    assert "approximately 800 staff" in text
+    assert split_parts(text) == []  # one question: "(approx." ended no sentence
+    # a one- or two-letter short form with a period may be an initial ("N. Hongqiao"): not read as shorthand (n: and)
+    assert "and" not in normalize_query("N. Hongqiao zone: target industries?").lower().split()

@@ -124,11 +124,17 @@ def _words(value: object, where: str) -> frozenset[str]:
 
 
 def _shorthand(value: object) -> tuple[tuple[re.Pattern[str], str], ...]:
-    """Each shorthand as a pattern matching it standing alone: not inside a word, a name or a short form ("R&D")."""
+    """Each shorthand as a pattern matching it standing alone: not inside a word, a name or a short form ("R&D"); with
+    the period of an abbreviation when the sentence goes on after it ("(approx. 800 staff)": no sentence ends there;
+    not of one or two letters, which may be an initial: "N. Hongqiao")."""
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
         raise ConfigError(f"{RULES_FILE.name}: chat_en must map each shorthand to the words it stands for.")
     edge = r"[\w&/.'’-]"
-    return tuple((re.compile(rf"(?<!{edge}){re.escape(str(k))}(?!{edge})", re.IGNORECASE), v) for k, v in value.items())
+    dot = r"(?:\.(?=\s+(?-i:[a-z0-9(])))?"
+    return tuple(
+        (re.compile(rf"(?<!{edge}){re.escape(str(k))}{dot if len(str(k)) > 2 else ''}(?!{edge})", re.IGNORECASE), v)
+        for k, v in value.items()
+    )
 
 
 def _need(data: dict[str, Any], key: str, where: str = "") -> Any:
