@@ -467,3 +467,13 @@ def test_an_abbreviations_period_ends_no_sentence_when_the_sentence_goes_on() ->
     assert split_parts(text) == []  # one question: "(approx." ended no sentence
     # a one- or two-letter short form with a period may be an initial ("N. Hongqiao"): not read as shorthand (n: and)
     assert "and" not in normalize_query("N. Hongqiao zone: target industries?").lower().split()
+
+
+def test_items_numbered_one_dot_two_dot_are_markers_not_figures() -> None:
+    from bot.qa.text import normalize_query
+
+    q = "We are a fintech. 1. Does the plan mention digital RMB? 2. What kind of firms does it list?"
+    assert normalize_query(q) == "We are a fintech. Does the plan mention digital RMB? What kind of firms does it list?"
+    # a number with a period that counts from nowhere, or a decimal, stays
+    assert normalize_query("Tax was 346. What about 2025?") == "Tax was 346. What about 2025?"
+    assert normalize_query("GDP grew 2.4 times. What now?") == "GDP grew 2.4 times. What now?"

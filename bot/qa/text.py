@@ -112,6 +112,10 @@ def normalize_query(text: str) -> str:
 _ENUM = re.compile(r"(?:^|(?<=[\s:：;；,，?？。.!！]))(?:[(（]\s*\d{1,2}\s*[)）]|\d{1,2}\)|[①-⑩])\s*")
 
 
+#: A marker "1." numbering an item, before a word (not "2.4 times"); a marker only when they count from one.
+_ENUM_DOT = re.compile(r"(?:^|(?<=[\s:：;；,，?？。!！]))(\d{1,2})\.(?=\s+[A-Za-z\u4e00-\u9fff])")
+
+
 def _enumerated(text: str) -> str:
     """The text without its item markers; a marker after words that do not end in a break starts a new part (";")."""
 
@@ -119,6 +123,9 @@ def _enumerated(text: str) -> str:
         before = text[: m.start()].rstrip()
         return "" if not before or before[-1] in ":：;；,，?？。.!！" else "; "
 
+    dotted = [m for m in _ENUM_DOT.finditer(text)]
+    if [int(m[1]) for m in dotted][:2] == [1, 2]:  # "1. Does …? 2. What …?": numbered from one, markers too
+        text = _ENUM_DOT.sub(lambda m: mark(m) if int(m[1]) <= len(dotted) else m[0], text)
     return re.sub(r"\s+;", ";", _ENUM.sub(mark, text))
 
 
