@@ -466,3 +466,12 @@ def test_what_only_the_askers_statement_names_is_not_what_is_asked(analyser: Ana
     assert said("Does the plan say anything about hydrogen? We make fuel cell stacks.") == {"氢能"}
     assert "北斗导航" in said("We're a BeiDou navigation company. Which zone should we look at?")
     assert said("Does the plan say anything about hydrogen fuel cells?") >= {"氢能"}
+
+
+def test_target_as_a_verb_names_no_target(analyser: Analyser) -> None:
+    """ "What kind of firms does the catalogue target?" asks what is aimed for; no passage need state 目标. The noun
+    stays a topic ("What is the target for commodity sales?")."""
+    verb = analyser.analyse("What kind of firms does the catalogue target?")
+    assert verb.whole.asks_target and "目标" not in [t.label for t in verb.topics]
+    noun = analyser.analyse("What is the target for commodity sales?")
+    assert "目标" in [t.label for t in noun.topics]

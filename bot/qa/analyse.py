@@ -140,6 +140,11 @@ _CLAUSE_ZH = re.compile(r"(?:[^，。！!；;？?~～,]|(?<=\d),(?=\d))+(?:[，,
 #: Modal verbs that jieba fuses with the one-character verb after them (要建, 想做, 能办).
 _MODALS = frozenset("要想能会可将该")
 
+#: "target" as a verb after its auxiliary or "to" ("does the catalogue target", "want to target"), not the noun.
+_TARGET_VERB = re.compile(
+    r"\b(?:does|do|did|will|would|should|to)(?:\s+[\w'-]+){0,2}\s+target\b(?!\s+(?:for|of|is|are)\b)"
+)
+
 #: Quotation marks, straight or curly (a name in quotes is one name: "life science and innovation").
 _QUOTE = re.compile(r"[\"“”「」『』]|(?<![A-Za-z])['‘’]|['‘’](?![A-Za-z])")
 
@@ -430,6 +435,10 @@ class Analyser:
             measures += [m for n in nouns_of if n for m in n.groups()]
         measures = list(dict.fromkeys(measures))
         topics = self.topics(text, related)
+        if _TARGET_VERB.search(text.lower()):
+            # "What kind of firms does the catalogue target?": the verb asks what is aimed for (asks_target); it names
+            # no target a passage must state (目标)
+            topics = tuple(t for t in topics if (t.text or "").lower() != "target")
         if asked != text:
             # A word the documents never use that only the asker's statement says ("写论文研究北斗产业，…": 论文) says
             # who asks, not what: no document can say it, so it weighs nothing against the evidence. (What the
