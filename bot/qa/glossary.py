@@ -238,8 +238,8 @@ class Glossary:
         """ "the 'digital' development axis", "the southern 'life sci innovation corridor'": a name for a group of
         things of one kind (the three axes) after a word only one of its members' English names has (digital, life,
         south; the name itself, not an alias: "last year's CIIE" is no year-round platform) names that member, from
-        that word on. The word is one of the three before the name, in the same
-        clause (quotes aside), and no everyday English word: no word of how a question asks."""
+        that word on. The word is one of the three before the name, in the same clause (quotes aside), with no article
+        or question word between (`_NO_MODIFIERS`), and no word of the group's own names."""
         if len(terms) != 1 or terms[0].kind in _NOT_KEY_TERMS:  # (a heading's members are sections, not things)
             return None
         group = terms[0]

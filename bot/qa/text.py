@@ -123,7 +123,7 @@ def _enumerated(text: str) -> str:
         before = text[: m.start()].rstrip()
         return "" if not before or before[-1] in ":：;；,，?？。.!！" else "; "
 
-    dotted = [m for m in _ENUM_DOT.finditer(text)]
+    dotted = list(_ENUM_DOT.finditer(text))
     if [int(m[1]) for m in dotted][:2] == [1, 2]:  # "1. Does …? 2. What …?": numbered from one, markers too
         text = _ENUM_DOT.sub(lambda m: mark(m) if int(m[1]) <= len(dotted) else m[0], text)
     return re.sub(r"\s+;", ";", _ENUM.sub(mark, text))
