@@ -133,6 +133,9 @@ def test_the_name_of_what_a_list_question_lists(analyser: Analyser) -> None:
     assert not analyser.analyse("北虹桥片区的面积是多少？").list_heads
     # Class nouns said one after another after the cue are all listed: 哪些平台载体 lists platforms and carriers.
     assert {"平台", "载体"} <= analyser.analyse("南虹桥靠的是哪些平台载体？").list_heads
+    # A count asked with the cue ("是哪三条", "哪五个基本原则") lists as "哪几条" does.
+    assert analyser.analyse("“三轴”是哪三条？").list_heads == {"三轴"}
+    assert analyser.analyse("规划提出了哪五个基本原则？").list_heads == {"基本原则"}
 
 
 def test_the_words_that_ask_for_a_date_are_not_topics(analyser: Analyser) -> None:
