@@ -269,3 +269,17 @@ def test_a_question_asking_what_is_aimed_for_prefers_the_plans_to_the_state_of_p
     assert Selector(tiny_analyser("x")).select(wants, [base, plan]).chosen[0].context.chunk_id == "plan"
     now = analysis(topic("律所", 2.0, "律师事务所"), text="law firms already here", present=True)
     assert Selector(tiny_analyser("x")).select(now, [base, plan]).chosen[0].context.chunk_id == "base"
+
+
+def test_a_sentence_saying_the_thing_itself_comes_before_one_saying_a_related_term() -> None:
+    """ "What does the plan say about Hongqiao University?": 人才 is a related term of 虹桥大学 (an English question's
+    topic carries them), so every talent sentence states it; the sentence naming 虹桥大学 itself is the answer."""
+    selector = Selector(tiny_analyser("x"))
+    talent = passage(
+        "支持企业引进国际化、复合型创新人才，完善人才保障体系。研究制定“虹桥大学”的落地推进方案。", "talent"
+    )
+    university = topic("虹桥大学", 2.0, "Hongqiao University", related=("人才",))
+    first, second = units_of([talent], lead_chars=0)
+    assert selector.level(university, second) > selector.level(university, first) > 0
+    chosen = selector.select(analysis(university, lang="en"), [talent]).chosen
+    assert chosen[0].text == "研究制定“虹桥大学”的落地推进方案。"
