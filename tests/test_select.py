@@ -271,6 +271,20 @@ def test_a_question_asking_what_is_aimed_for_prefers_the_plans_to_the_state_of_p
     assert Selector(tiny_analyser("x")).select(now, [base, plan]).chosen[0].context.chunk_id == "base"
 
 
+def test_the_cbd_is_no_answer_to_where_in_it_something_is() -> None:
+    """ "Is a bonded zone planned? Where exactly will it sit?": the bonded-zone sentence names the CBD
+    (商务区综合保税区, rules.yaml whole_area), a place of the glossary, but the CBD is where everything is; a sentence
+    naming a place in it (嘉定) answers where."""
+    cbd = Term("商务区", "CBD", "place")
+    jiading = Term("嘉定", "Jiading", "place")
+    analyser = Analyser(Glossary(terms=[cbd, jiading]), Vocabulary.of(["x"]), EngineConfig())
+    selector = Selector(analyser)
+    (bonded,) = units_of([passage("争取设立商务区综合保税区。", "bonded")], lead_chars=0)
+    (port,) = units_of([passage("支持嘉定氢能港建设。", "port")], lead_chars=0)
+    assert not selector.answers_kind(bonded, frozenset({"place"}), ())
+    assert selector.answers_kind(port, frozenset({"place"}), ())
+
+
 def test_a_sentence_saying_the_thing_itself_comes_before_one_saying_a_related_term() -> None:
     """ "What does the plan say about Hongqiao University?": 人才 is a related term of 虹桥大学 (an English question's
     topic carries them), so every talent sentence states it; the sentence naming 虹桥大学 itself is the answer."""

@@ -445,6 +445,10 @@ def test_english_adverbs_and_passive_verbs_say_how_a_question_asks() -> None:
 
     assert how_words_en("which industries are assigned to it, geographically?") == {"assigned", "geographically"}
     assert not how_words_en("what is the centre's address, and how long is the axis?")
+    # The verb after an auxiliary and a pronoun says how the part asks of the thing named before it.
+    assert how_words_en("what platforms does it lean on") == {"lean"}
+    assert how_words_en("and when will it open?") == {"open"}
+    assert not how_words_en("does the plan mention rents?")  # a noun subject: its verb may be what is asked
 
 
 def test_a_whole_sentence_about_the_asker_goes_whole_when_it_asks_nothing() -> None:

@@ -114,7 +114,7 @@ class Glossary:
                 self._listed_by.setdefault(r, []).append(t.zh)
         self._families: dict[tuple[str, int], tuple[str, ...]] = {}
         self._words_of: dict[tuple[str, bool], frozenset[str]] = {}
-        self._kinds_named: dict[str, frozenset[str]] = {}
+        self._kinds_named: dict[tuple[str, frozenset[str]], frozenset[str]] = {}
         self._variant_patterns = [
             (_ascii_word(k) if k.isascii() else None, k, v)
             for k, v in sorted(self.variants.items(), key=lambda kv: -len(kv[0]))
@@ -159,14 +159,16 @@ class Glossary:
             return ()
         return tuple(r for r in term.related if term.zh not in r)
 
-    def kinds_named(self, text: str) -> frozenset[str]:
-        """The glossary kinds of the names a Chinese text says (cached: passages are asked about repeatedly)."""
-        if text not in self._kinds_named:
+    def kinds_named(self, text: str, besides: frozenset[str] = frozenset()) -> frozenset[str]:
+        """The glossary kinds of the names a Chinese text says, other than the names `besides` (cached: passages are
+        asked about repeatedly)."""
+        key = (text, besides)
+        if key not in self._kinds_named:
             if len(self._kinds_named) > 4096:
                 self._kinds_named.clear()
             # A heading's name (北向“创新新势力发展轴”, a section) holds the name of the thing it heads (创新新势力
             # 发展轴, an axis): the text names both.
-            matches = self.match_chinese(text)
+            matches = [m for m in self.match_chinese(text) if m.term.zh not in besides]
             kinds = {m.term.kind for m in matches}
             kinds |= {
                 inner.kind
@@ -175,8 +177,8 @@ class Glossary:
                 for r in m.term.related
                 if r in m.text and (inner := self._by_zh.get(r)) is not None
             }
-            self._kinds_named[text] = frozenset(kinds)
-        return self._kinds_named[text]
+            self._kinds_named[key] = frozenset(kinds)
+        return self._kinds_named[key]
 
     def knows_english(self, word: str) -> bool:
         """True when a lowercase word is a word of the glossary's English names or aliases (programme, guochao)."""

@@ -300,7 +300,7 @@ class Selector:
         """The place in `order` of the best kind the unit names while stating the subject (len(order): none)."""
         if not self.answers_kind(unit, frozenset(order), family):
             return len(order)
-        named = self.analyser.glossary.kinds_named(f"{unit.text}\n{unit.leaf}")
+        named = self.analyser.glossary.kinds_named(f"{unit.text}\n{unit.leaf}", self.analyser.rules.whole_area)
         return min(i for i, k in enumerate(order) if k in named)
 
     @staticmethod
@@ -310,8 +310,11 @@ class Selector:
         return next((i for i, w in enumerate(family) if says_word(w, low)), len(family))
 
     def answers_kind(self, unit: Unit, kinds: frozenset[str], family: tuple[str, ...]) -> bool:
-        """The unit (or its heading) names a thing of the kinds asked (a zone), and states the subject."""
-        if not kinds & self.analyser.glossary.kinds_named(f"{unit.text}\n{unit.leaf}"):
+        """The unit (or its heading) names a thing of the kinds asked (a zone), and states the subject. The CBD
+        (rules.yaml whole_area) is no answer to where in it something is ("where exactly will it sit": 商务区综合保税区
+        names the CBD, not a place in it)."""
+        named = self.analyser.glossary.kinds_named(f"{unit.text}\n{unit.leaf}", self.analyser.rules.whole_area)
+        if not kinds & named:
             return False
         low = unit.text.lower()
         return not family or any(says_word(w, low) for w in family)

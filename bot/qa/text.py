@@ -488,9 +488,13 @@ def how_words(text: str) -> frozenset[str]:
     return frozenset(w.word for w in jieba.posseg.lcut(text) if w.flag.startswith(_HOW_FLAGS))
 
 
-#: An English adverb of manner ("geographically", "exactly") or a verb in the passive after a form of "be" ("are
-#: assigned", "is located"): how a question asks, not a thing it asks about.
-_HOW_EN = re.compile(r"\b([a-z]{3,}ly)\b|\b(?:is|are|was|were|be|been|being)\s+([a-z]{3,}ed)\b")
+#: An English adverb of manner ("geographically", "exactly"), a verb in the passive after a form of "be" ("are
+#: assigned", "is located") or the verb after an auxiliary and a pronoun ("what platforms does it lean on", "when will
+#: it open"): how a question asks, not a thing it asks about.
+_HOW_EN = re.compile(
+    r"\b([a-z]{3,}ly)\b|\b(?:is|are|was|were|be|been|being)\s+([a-z]{3,}ed)\b"
+    r"|\b(?:do|does|did|will|would|can|could|should|shall|may|might)\s+(?:it|they|this|that|these|those|we|you|i)\s+([a-z]{3,})\b"
+)
 
 
 def how_words_en(text: str) -> frozenset[str]:
