@@ -478,3 +478,14 @@ def test_target_as_a_verb_names_no_target(analyser: Analyser) -> None:
     assert verb.whole.asks_target and "目标" not in [t.label for t in verb.topics]
     noun = analyser.analyse("What is the target for commodity sales?")
     assert "目标" in [t.label for t in noun.topics]
+
+
+def test_english_words_the_documents_english_says_are_paired() -> None:
+    """Words no glossary term holds that the documents' reviewed English says ("customs", "clearance") each carry the
+    others, so that a unit whose English says two of them states them (select.py); a lone one carries none."""
+    vocabulary = Vocabulary.of(["仓储、运输、通关。"], ["Warehousing, transport and customs clearance."])
+    analyser = Analyser(Glossary(), vocabulary, EngineConfig())
+    topics = {t.label: t for t in analyser.analyse("Is customs clearance mentioned?").topics}
+    assert topics["customs"].english == ("clearance",) and topics["clearance"].english == ("customs",)
+    lone = {t.label: t for t in analyser.analyse("Is warehousing in the zone?").topics}
+    assert lone["warehousing"].english == ()

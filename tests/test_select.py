@@ -297,3 +297,20 @@ def test_a_sentence_saying_the_thing_itself_comes_before_one_saying_a_related_te
     assert selector.level(university, second) > selector.level(university, first) > 0
     chosen = selector.select(analysis(university, lang="en"), [talent]).chosen
     assert chosen[0].text == "研究制定“虹桥大学”的落地推进方案。"
+
+
+def test_a_units_reviewed_english_states_english_words_the_question_pairs() -> None:
+    """ "Is customs clearance mentioned anywhere?": no glossary term holds customs or clearance, but the catalogue row's
+    reviewed English says both (仓储、运输、通关: "warehousing, transport and customs clearance"); one such word alone
+    (a verb of how the question asks, "concentrates") states nothing."""
+    selector = Selector(tiny_analyser("x"))
+    row = passage(
+        "仓储、运输、通关等物流企业总部。",
+        "row",
+        units_en=["HQs of warehousing, transport and customs clearance firms."],
+    )
+    (unit,) = units_of([row], lead_chars=0)
+    customs = Topic("customs", ("customs",), 1.0, "customs", known=False, english=("clearance",))
+    alone = Topic("customs", ("customs",), 1.0, "customs", known=False, english=("concentrates",))
+    assert selector.level(customs, unit) == 1.0
+    assert selector.level(alone, unit) == 0.0

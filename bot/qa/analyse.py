@@ -52,6 +52,9 @@ class Topic:
     number: bool = False
     general: bool = False  # an everyday glossary word (company, develop)
     kind: str = ""  # the glossary kind, when it is a glossary term
+    # An English word of the question no glossary term holds that the documents' English says, with the other such
+    # words of the question: a unit's English states it when it says another of them too ("customs clearance")
+    english: tuple[str, ...] = ()
 
     def covered_by(self, text: str) -> bool:
         """True when the text says one of the topic's words."""
@@ -619,6 +622,10 @@ class Analyser:
             else:
                 weight = vocab.max_idf * (c.unknown_zh_noun if term in named_nouns else c.unknown_zh_other)
             topics.append(Topic(term, (term,), weight, term, known=known))
+        said = [t.label for t in topics if not t.known and t.label.isascii() and vocab.says_in_english(t.label)]
+        if len(said) > 1:
+            together = {w: tuple(x for x in said if x != w) for w in said}
+            topics = [dataclasses.replace(t, english=together[t.label]) if t.label in together else t for t in topics]
         return tuple(topics)
 
     def _unknown_nouns(self, text: str, topics: tuple[Topic, ...]) -> tuple[str, ...]:

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bot.qa.analyse import Analyser, QueryAnalysis, Topic, says_word
 from bot.qa.figures import figure_gap
 from bot.qa.retrieve import Retrieved
 from bot.qa.rules import rules
-from bot.qa.text import figures
+from bot.qa.text import english_stems, figures, stem
 from ingest.chunk import SECTION_SEP, is_cover
 from ingest.units import english, quotable_spans
 
@@ -64,6 +65,11 @@ class Unit:
     def english(self) -> str | None:
         """The unit's reviewed English (None when it has none)."""
         return english(self.text, self.chunk_text, self.start, self.context.chunk.metadata)
+
+    @cached_property
+    def english_stems(self) -> frozenset[str]:
+        """The stems of the words of the unit's reviewed English (none when it has none)."""
+        return english_stems(self.english or "")
 
     @property
     def direction(self) -> str:
@@ -137,6 +143,8 @@ class Selector:
         c = self.config
         if topic.covered_by(unit.text) or (topic.label in list_heads and self.listed_under(topic, unit)):
             return 1.0
+        if topic.english and self.says_in_english(topic, unit):
+            return 1.0
         if self.cover_states(topic, unit):
             return 1.0
         if topic.related_in(unit.text):
@@ -146,6 +154,14 @@ class Selector:
         if topic.covered_by(unit.section):
             return c.in_section
         return 0.0
+
+    @staticmethod
+    def says_in_english(topic: Topic, unit: Unit) -> bool:
+        """The unit's reviewed English says an English word of the question no glossary term holds, and another such
+        word with it ("Is customs clearance mentioned?": 通关's English). One word alone may be how the question asks
+        ("which axis concentrates on cars")."""
+        stems = unit.english_stems
+        return stem(topic.label.lower()) in stems and any(stem(w.lower()) in stems for w in topic.english)
 
     def cover_states(self, topic: Topic, unit: Unit) -> bool:
         """The unit is a document's cover and the topic the date it is written on (rules.yaml cover_says)."""

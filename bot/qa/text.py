@@ -171,6 +171,12 @@ def stem(word: str) -> str:
         return _stemmer().stemWord(word)
 
 
+@lru_cache(maxsize=4096)
+def english_stems(text: str) -> frozenset[str]:
+    """The stems of the words of an English text."""
+    return frozenset(stem(w) for w in re.findall(r"[a-z]+", text.lower()))
+
+
 #: -ize / -yze after a stem of three letters or more ("organize", "prioritized", "analyzing"; not "size", "prize").
 _IZE = re.compile(r"(?<=[a-z]{3})([iy])z(e|es|ed|ing|er|ers|ation|ations)$")
 #: American spellings of words the documents' English spells the British way.
