@@ -460,6 +460,10 @@ def test_a_whole_sentence_about_the_asker_goes_whole_when_it_asks_nothing() -> N
     # a sentence that asks (a question word, a question mark) keeps what follows its opening clause
     q = "我开出租的，天天在东虹桥那片拉活，主要搞哪几样啊？"
     assert without_asker(q) == "天天在东虹桥那片拉活，主要搞哪几样啊？"
+    # a role before a comma is a label about the asker as "我是…" is ("长宁这边社区工作者，", "外卖骑手，")
+    assert without_asker("长宁这边社区工作者，问下东虹桥片区是个啥定位？") == "问下东虹桥片区是个啥定位？"
+    assert without_asker("外卖骑手，商务区有没有补贴？") == "商务区有没有补贴？"
+    assert without_asker("哪些记者，去过北虹桥？") == "哪些记者，去过北虹桥？"  # a question word: it asks
 
 
 def test_an_abbreviations_period_ends_no_sentence_when_the_sentence_goes_on() -> None:
