@@ -464,6 +464,9 @@ def test_a_whole_sentence_about_the_asker_goes_whole_when_it_asks_nothing() -> N
     assert without_asker("长宁这边社区工作者，问下东虹桥片区是个啥定位？") == "问下东虹桥片区是个啥定位？"
     assert without_asker("外卖骑手，商务区有没有补贴？") == "商务区有没有补贴？"
     assert without_asker("哪些记者，去过北虹桥？") == "哪些记者，去过北虹桥？"  # a question word: it asks
+    # a trade said with 搞 as with 做/开/跑/干; the label ends at the first comma of either width
+    assert without_asker("搞私募的，规划里说要设个产业引导基金，叫啥名？") == "规划里说要设个产业引导基金，叫啥名？"
+    assert without_asker("做外贸的,商务区有哪些平台，怎么申请？") == "商务区有哪些平台，怎么申请？"
 
 
 def test_an_abbreviations_period_ends_no_sentence_when_the_sentence_goes_on() -> None:

@@ -381,7 +381,8 @@ def _leading_clause(sentence: str) -> list[str]:
     asker ("我是跑虹桥条线的记者，…", "As a consultant for a Brazilian agritech group, I'd like to know …", "Aussie wine
     exporter again - …")."""
     dash = _SPACED_DASH.search(sentence)
-    comma = "，" if "，" in sentence else ","
+    commas = [c for c in ("，", ",") if c in sentence]
+    comma = min(commas, key=sentence.index) if commas else ","  # the first, of either width
     # (not when the rest refers back to what the asker said: "We do aviation leasing - is that a priority sector?")
     refers = dash is not None and _REFERS_BACK.search(sentence[dash.end() :].lower())
     if dash and not refers and (comma not in sentence or dash.start() < sentence.index(comma)):
