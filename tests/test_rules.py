@@ -63,6 +63,9 @@ def test_each_cue_class_matches_its_questions_in_both_languages(cue, yes, no) ->
 def test_measure_words_and_english_counted_nouns() -> None:
     r = rules()
     assert r.measure.findall("通知印了几份？要办多少场？") == ["份", "场"]
+    # people are counted in 人 ("住了多少人"), but 人 beginning a word is the word asked (多少人才, 多少人口)
+    assert r.measure.findall("商务区里住了多少人？") == ["人"]
+    assert not r.measure.findall("引进了多少人才？常住人口多少人口？")
     assert [m for m, p in r.counted_en if p.search("How many foreign-invested companies by 2025?")] == ["家"]
     # lines and routes count in 条: "how many subway lines at the hub" asks a count the documents never give
     assert [m for m, p in r.counted_en if p.search("how many subway lines at hongqiao hub")] == ["条"]

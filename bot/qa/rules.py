@@ -147,6 +147,7 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
     """Rules from the parsed YAML files; a ConfigError names the first key that is missing or wrong."""
     measure_words = str(_need(data, "measure_words"))
     units = sorted(str(_need(data, "measure_units")).split(), key=len, reverse=True)  # longest first: 亿元 before 元
+    words = str(_need(data, "measure_not_words")).split()  # words a measure character begins: 人才
     if not re.fullmatch(r"[\u3400-\u9fff]+", measure_words):
         raise ConfigError(f"{RULES_FILE.name}: measure_words must be Chinese characters only.")
     counted = _need(data, "counted_en")
@@ -184,7 +185,10 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
         kind_words=_words(_need(data, "kind_words"), "kind_words"),
         measure_words=measure_words,
         measure_units=frozenset(units),
-        measure=re.compile(rf"(?:(?<![哪那这])几|多少)\s*({'|'.join(map(re.escape, units))}|[{measure_words}])"),
+        measure=re.compile(
+            rf"(?:(?<![哪那这])几|多少)\s*({'|'.join(map(re.escape, units))}|(?!{'|'.join(map(re.escape, words))})"
+            rf"[{measure_words}])"
+        ),
         measure_noun=re.compile(rf"([{measure_words}])[次数]"),
         counted_en=tuple(
             (str(m), re.compile(rf"\bhow many\b(?:\s+[\w-]+){{0,3}}?\s+(?:{nouns})\b", re.IGNORECASE))
