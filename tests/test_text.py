@@ -368,6 +368,7 @@ def test_a_role_or_what_the_asker_is_doing_is_a_statement_about_the_asker() -> N
     "we"; a plural of a role word is a thing asked about, not who asks."""
     assert without_asker("Relocation consultant here. How big is the Hongqiao CBD") == "How big is the Hongqiao CBD"
     assert without_asker("Airline exec. How many airlines are here?") == "How many airlines are here?"
+    assert without_asker("Spanish biotech VC. Where does the axis start?") == "Where does the axis start?"
     assert without_asker("Lawyer advising a US client: what must a firm register?") == "what must a firm register?"
     assert without_asker("写论文要用点基础数据：商务区总面积多少平方公里？") == "商务区总面积多少平方公里？"
     assert without_asker("HR一枚，规划里对人才有啥政策？") == "规划里对人才有啥政策？"
@@ -447,6 +448,7 @@ def test_english_adverbs_and_passive_verbs_say_how_a_question_asks() -> None:
     assert not how_words_en("what is the centre's address, and how long is the axis?")
     # The verb after an auxiliary and a pronoun says how the part asks of the thing named before it.
     assert how_words_en("what platforms does it lean on") == {"lean"}
+    assert how_words_en("which platforms are strung along it") == {"strung"}  # an irregular participle
     assert how_words_en("and when will it open?") == {"open"}
     assert not how_words_en("does the plan mention rents?")  # a noun subject: its verb may be what is asked
 

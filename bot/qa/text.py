@@ -496,10 +496,15 @@ def how_words(text: str) -> frozenset[str]:
 
 
 #: An English adverb of manner ("geographically", "exactly"), a verb in the passive after a form of "be" ("are
-#: assigned", "is located") or the verb after an auxiliary and a pronoun ("what platforms does it lean on", "when will
-#: it open"): how a question asks, not a thing it asks about.
+#: assigned", "is located", "are strung": -ed or an irregular participle) or the verb after an auxiliary and a
+#: pronoun ("what platforms does it lean on", "when will it open"): how a question asks, not a thing it asks about.
+_IRREGULAR = (
+    "built|strung|held|laid|led|set|run|found|made|given|taken|brought|bought|sent|spent|kept|put|shown|known|grown|"
+    "drawn|seen|done|won|begun|chosen|written|driven|sold|told|thought|meant|lent|left|paid|understood|hung|spun|"
+    "struck|stuck|bound|spread|cut|shut|cast|upheld|overseen|undertaken|withheld"
+)
 _HOW_EN = re.compile(
-    r"\b([a-z]{3,}ly)\b|\b(?:is|are|was|were|be|been|being)\s+([a-z]{3,}ed)\b"
+    rf"\b([a-z]{{3,}}ly)\b|\b(?:is|are|was|were|be|been|being)\s+([a-z]{{3,}}ed|{_IRREGULAR})\b"
     r"|\b(?:do|does|did|will|would|can|could|should|shall|may|might)\s+(?:it|they|this|that|these|those|we|you|i)\s+([a-z]{3,})\b"
 )
 
