@@ -765,3 +765,21 @@ def test_a_borrowed_part_asking_in_a_passive_verb_is_answered_by_the_sentence_ab
         answerer = PartAnswerer(ANALYSER, Selector(ANALYSER), Recording(core))
         out = answerer.compose(a, [core], _selection(core), None)
         assert [p.status for p in out.parts] == ["answered", status], asked
+
+
+def test_words_the_documents_never_use_about_a_thing_they_name_are_a_detail_left_open() -> None:
+    """ "管委会的办公地址和咨询电话是什么？": the committee is named in the notice, its address and telephone number are
+    not; the answer quotes what the documents say of the committee and says the detail is not stated. With nothing
+    named but the CBD (or nothing at all), the question is refused."""
+    committee = topic("管委会", 2.0, kind="org")
+    address = topic("地址", 2.0, known=False)
+    office = passage("上海虹桥国际中央商务区管委会办公室印发。", "office", section="通知")
+    unknown = Refusal(RefusalCode.UNKNOWN_TOPIC, "地址")
+    a = analysis(committee, address, unknown_nouns=("地址", "咨询电话"))
+    out = _answerer().compose(a, [office], _selection(office), unknown)
+    assert out.refusal is None and out.parts[0].status == "not_stated" and out.units
+    cbd = topic("商务区", 2.0, kind="place")
+    a = analysis(cbd, address, unknown_nouns=("地址", "咨询电话"))
+    assert _answerer().compose(a, [office], _selection(office), unknown).refusal is unknown
+    a = analysis(address, unknown_nouns=("地址", "咨询电话"))
+    assert _answerer().compose(a, [office], _selection(office), unknown).refusal is unknown

@@ -97,7 +97,7 @@ class PartAnswerer:
     ) -> Composition:
         """The answer's parts, given the whole question's selection and check."""
         parts = analysis.parts or (analysis.whole,)
-        if len(parts) == 1 and refusal is not None and refusal.code not in DETAIL:
+        if len(parts) == 1 and refusal is not None and not self._detail(refusal, analysis.topics):
             return Composition((PartAnswer(analysis.text, "not_stated", (), refusal),), refusal)
         answers = [self._part(analysis, part, candidates, selection, refusal) for part in parts]
         if all(a.status == "not_stated" and not a.units for a in answers):
@@ -239,9 +239,20 @@ class PartAnswerer:
         # of the section a word of time reaches ("目前有几所国际学校": 发展基础 says when, not what is asked about).
         subject = [t for t in about if t.label not in r.whole_area and t.label not in r.present_sections]
         units = self._about(subject, own.chosen, kind, strict=True, passage=not (borrowed or alone), related=not alone)
-        if why.code in DETAIL and units:
+        if self._detail(why, part.topics) and units:
             return PartAnswer(part.text, "not_stated", units[:1], why)
         return PartAnswer(part.text, "not_stated", (), why)
+
+    def _detail(self, refusal: Refusal, topics: tuple[Topic, ...]) -> bool:
+        """The refusal leaves the subject covered and only a detail open (DETAIL); so does one for words the documents
+        never use when the question names a thing of theirs besides the CBD ("管委会的办公地址和咨询电话": the committee
+        is named in the notice, its address and telephone number are not)."""
+        if refusal.code in DETAIL:
+            return True
+        whole = self.analyser.rules.whole_area
+        return refusal.code is RefusalCode.UNKNOWN_TOPIC and any(
+            t.label not in whole for t in self.analyser.named(topics)
+        )
 
     def _naming_members(self, part: PartAnalysis, units: tuple[Unit, ...]) -> tuple[Unit, ...]:
         """For a part asking for members of a class ("Which big new-energy names are already in Hongqiao"), the units
