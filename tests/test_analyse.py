@@ -58,6 +58,15 @@ def test_measure_words_and_numbers_are_topics(analyser: Analyser) -> None:
     a = analyser.analyse("通知一共印了几份？")
     assert "份" in {t.label for t in a.topics} and a.whole.measures == ("份",)
     assert a.whole.asks_figure
+    # 几个点 counts percentage points, 多少个亿 hundreds of millions: the figure's unit, no count of things in 个
+    assert analyser.analyse("税收同比增长几个点？").whole.measures == ()
+    assert analyser.analyse("总共投了多少个亿？").whole.measures == ()
+
+
+def test_the_whole_area_is_the_cbd(analyser: Analyser) -> None:
+    # 全域 (the documents' "商务区全域") is the CBD as a whole, no thing of its own
+    a = analyser.analyse("全域面积多大？")
+    assert "商务区" in {t.label for t in a.topics} and "全域" not in a.unknown_nouns
     known = analyser.analyse("到2025年商品销售额目标是多少？")
     assert not known.missing_numbers
     assert analyser.analyse("商务区2030年GDP目标是多少？").missing_numbers == ("2030",)

@@ -426,6 +426,9 @@ def test_how_big_a_place_is_asks_for_its_area() -> None:
         assert check(asked, _selection(count), SELECTOR).code is RefusalCode.FIGURE_MISSING
         assert check(asked, _selection(area), SELECTOR) is None
     assert not any(says.search("汽车新势力规模多大") for name, says in rules().figure_quantity if name == "area")
+    # a park, a zone or a site asked how big asks its area too ("园区多大", "占地多大", "how big is the park")
+    for text in ("新虹桥国际医学园区多大", "占地多大", "How big is the park?"):
+        assert any(says.search(text) for name, says in rules().figure_quantity if name == "area"), text
 
 
 def test_a_figure_must_state_the_things_named_not_how_the_question_says_it_came_about() -> None:

@@ -490,3 +490,38 @@ def test_items_numbered_one_dot_two_dot_are_markers_not_figures() -> None:
     # a number with a period that counts from nowhere, or a decimal, stays
     assert normalize_query("Tax was 346. What about 2025?") == "Tax was 346. What about 2025?"
     assert normalize_query("GDP grew 2.4 times. What now?") == "GDP grew 2.4 times. What now?"
+
+
+def test_that_typed_for_which_in_a_clause_that_asks_nothing_else_asks_which() -> None:
+    # 那些 and 哪些 sound alike: "有那些政策支持" asks which; in a clause asking something else 那些 points back.
+    assert normalize_query("引进人才有那些政策支持 住房补贴标准多少") == "引进人才有哪些政策支持 住房补贴标准多少"
+    assert split_parts(normalize_query("引进人才有那些政策支持 住房补贴标准多少")) == [
+        "引进人才有哪些政策支持",
+        "住房补贴标准多少",
+    ]
+    assert normalize_query("那些企业在哪个片区？") == "那些企业在哪个片区？"
+
+
+def test_short_plurals_of_government_are_read_as_the_word() -> None:
+    assert normalize_query("notice sent to which district govs") == "notice sent to which district governments"
+    assert normalize_query("which govts got it") == "which governments got it"
+
+
+def test_which_things_joined_to_which_others_share_the_predicate_after_them() -> None:
+    # "which zones and which development axes have X": both parts ask what has X, not the first "which zones" alone.
+    parts = split_parts(
+        "Looking at the layout, which zones and which development axes have low-carbon industries as a focus?"
+    )
+    assert parts == [
+        "Looking at the layout, which zones have low-carbon industries as a focus",
+        "which development axes have low-carbon industries as a focus",
+    ]
+    # a first part with a verb of its own keeps its own predicate
+    assert split_parts("What is the target, and which zones have it?") == [
+        "What is the target",
+        "and which zones have it",
+    ]
+
+
+def test_by_the_way_asks_nothing() -> None:
+    assert content_terms("顺便问下全域面积多大") == ["全域", "面积"]

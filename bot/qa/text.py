@@ -104,6 +104,7 @@ def normalize_query(text: str) -> str:
     if is_chinese(text):  # a chat tilde ends a clause as a comma does ("研究生写论文用~想问下…"), not a range ("2~3年")
         text = _TILDE.sub("，", text)
         text = _HEARSAY.sub("", text)  # "听乘客说那边要搞产业": who the asker heard it from is not what is asked
+        text = _CLAUSE_ZH.sub(_which_typed_as_that, text)  # "引进人才有那些政策支持": 哪些, typed by sound
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -250,6 +251,17 @@ def numbers(text: str) -> list[str]:
 #: Hearsay: who the asker heard something from ("听乘客说", "听朋友讲").
 _HEARSAY = re.compile(r"听[\u4e00-\u9fff]{1,4}?(?:说|讲)(?:过)?")
 
+#: A clause of a Chinese question: up to a stop, a comma or a space.
+_CLAUSE_ZH = re.compile(r"[^，,。？?！!；;：:\s]+")
+
+
+def _which_typed_as_that(m: re.Match[str]) -> str:
+    """A clause that asks nothing but says 那些 asks "which ones" (哪些, the same sound: "有那些政策支持
+    住房补贴标准多少"); in a clause that asks something else, 那些 points back ("那些企业在哪个片区")."""
+    clause = m.group(0)
+    return clause if rules().question_cue.search(clause) else clause.replace("那些", "哪些")
+
+
 #: A chat tilde between words (not in a range of numbers).
 _TILDE = re.compile(r"(?<!\d)[~～]+(?!\d)")
 
@@ -313,10 +325,37 @@ def split_parts(question: str) -> list[str]:
         for p in parts
         if len(p) >= 4 and (content_terms(p) or r.measure.search(p) or r.figure.search(p) or r.date.search(p))
     ]
+    parts = _predicate_shared(parts)
     if len(parts) < 2:
         parts = _listed_items(question) or parts
     parts = parts[:MAX_PARTS]
     return parts if len(parts) > 1 else []
+
+
+#: A part that ends at what it asks for, with no verb of its own ("…, which zones"), and the next part's "which axes"
+#: and the predicate both share ("… and which development axes have low-carbon industries as a focus?").
+_BARE_ASKED = re.compile(
+    r"\b(?:which|what)(?:\s+(?!(?:is|are|was|were|do|does|did|will|would|can|could|should|has|have)\b)"
+    r"[\w-]+){1,3}\s*$",
+    re.IGNORECASE,
+)
+_SHARED_PREDICATE = re.compile(
+    r"^(?:and\s+)?(?:which|what)(?:\s+(?!(?:is|are|was|were|do|does|did|will|would|can|could|should|has|have)\b)[\w-]+)"
+    r"{1,3}?\s+(?P<predicate>(?:is|are|was|were|do|does|did|will|would|can|could|should|has|have)\b.+)$",
+    re.IGNORECASE,
+)
+
+
+def _predicate_shared(parts: list[str]) -> list[str]:
+    """Each part asking only "which <things>" with the predicate of the part after it, when that part asks "which
+    <other things>" of the same predicate ("Which zones and which development axes have low-carbon industries as a
+    focus?": which zones have them, which axes have them)."""
+    out = list(parts)
+    for i in range(len(out) - 1, 0, -1):
+        later = _SHARED_PREDICATE.match(out[i].strip())
+        if later and _BARE_ASKED.search(out[i - 1]):
+            out[i - 1] = f"{out[i - 1].rstrip()} {later['predicate'].rstrip(' ?？')}"
+    return out
 
 
 #: A question ending in brackets that list what it asks with "+" ("… legal services (existing base + what they want?)").
