@@ -3,7 +3,7 @@ only when none of its parts is covered."""
 
 from dataclasses import replace
 
-from bot.qa.analyse import PartAnalysis
+from bot.qa.analyse import PartAnalysis, Topic
 from bot.qa.parts import PartAnswer, PartAnswerer
 from bot.qa.select import Selection, Selector, units_of
 from bot.types import Refusal, RefusalCode
@@ -306,6 +306,28 @@ def test_a_part_that_lists_a_catalogue_sub_field_takes_every_row_of_it() -> None
     out = PartAnswerer(ANALYSER, Selector(ANALYSER), Retrieval(*rows)).compose(a, rows, whole, None)
     assert out.parts[0].status == "answered"
     assert {u.context.chunk_id for u in out.parts[0].units} == {"zero", "trade"}
+
+
+def test_a_part_listing_what_a_catalogue_direction_holds_takes_its_row() -> None:
+    """ "文体演艺主要搞哪些演出？靠哪个剧院群？": the whole question's choice is the plan's sentence on shows, which
+    says the direction only through an alias (演出) and names the theatre cluster; the first part asks what the
+    direction holds, so the catalogue's row under it is quoted too, not the plan's sentence alone."""
+    shows = Topic("文体演艺", ("文体演艺", "演出"), 2.0, text="演出", kind="direction")  # said as 演出
+    plan = passage("依托百老汇剧院群等国际化演出载体，举办舞台剧、脱口秀等演出。", "plan", rank=1)
+    row = passage(
+        "细分领域：文化创意与旅游服务\n发展方向：文体演艺\n发展重点：脱口秀、Livehouse、舞台剧",
+        "row",
+        rank=2,
+        kind="catalogue_row",
+        section="重点产业目录 › 时尚新消费 › 文化创意与旅游服务",
+        direction="文体演艺",
+    )
+    listed = PartAnalysis("文体演艺主要搞哪些演出", (shows,))
+    theatre = PartAnalysis("靠哪个剧院群", (topic("百老汇剧院群", 2.0, kind="place"),))
+    a = analysis(shows, *theatre.topics, parts=(listed, theatre), asks_list=True)
+    whole = Selection(tuple(units_of([plan], 20)), tuple(units_of([plan, row], 20)), 1.0)
+    out = PartAnswerer(ANALYSER, Selector(ANALYSER), Retrieval(plan, row)).compose(a, [plan, row], whole, None)
+    assert "row" in {u.context.chunk_id for u in out.parts[0].units}
 
 
 def test_a_part_that_names_one_document_is_answered_from_it() -> None:

@@ -200,7 +200,16 @@ class PartAnswerer:
             for u in selection.units
             if u.kind == CATALOGUE_ROW and t.covered_by(u.leaf)
         }
-        listing = search.asks_list and len(items) >= 2
+        # (one such item the whole question's units leave out is answered the same way: "文体演艺主要搞哪些演出？靠哪个
+        # 剧院群？" chose the plan's sentence on shows for both parts, not the row the catalogue lists under 文体演艺)
+        rows = {
+            u.context.chunk_id
+            for t in heads
+            for u in selection.units
+            if u.kind == CATALOGUE_ROW and u.direction.strip() == t.label
+        }
+        chosen = {u.context.chunk_id for u in selection.chosen}
+        listing = search.asks_list and (len(items) >= 2 or bool(rows - chosen))
         # A thing the part names itself that the chosen units only touch through a related term ("government guidance
         # fund" by the VC rows the asker's "We're an Israeli VC" brought in) is looked for in its own words first: a
         # passage that names it is the answer.
