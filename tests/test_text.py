@@ -525,3 +525,14 @@ def test_which_things_joined_to_which_others_share_the_predicate_after_them() ->
 
 def test_by_the_way_asks_nothing() -> None:
     assert content_terms("顺便问下全域面积多大") == ["全域", "面积"]
+
+
+def test_a_few_words_closed_by_their_own_question_mark_after_a_comma_are_a_part() -> None:
+    # a telegraphic list: "is there one, size?, how to apply" asks three things
+    assert split_parts("cbd industry guidance fund - is there 1, size?, how to apply") == [
+        "cbd industry guidance fund - is there 1",
+        "size",
+        "how to apply",
+    ]
+    # the last of a list of aspects asks with the others
+    assert split_parts("What does the plan say about talent — residency, housing, schooling?") == []
