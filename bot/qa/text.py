@@ -104,7 +104,7 @@ def normalize_query(text: str) -> str:
     if is_chinese(text):  # a chat tilde ends a clause as a comma does ("研究生写论文用~想问下…"), not a range ("2~3年")
         text = _TILDE.sub("，", text)
         text = _HEARSAY.sub("", text)  # "听乘客说那边要搞产业": who the asker heard it from is not what is asked
-        text = _CLAUSE_ZH.sub(_which_typed_as_that, text)  # "引进人才有那些政策支持": 哪些, typed by sound
+        text = _BARE_CLAUSE_ZH.sub(_which_typed_as_that, text)  # "引进人才有那些政策支持": 哪些, typed by sound
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -251,8 +251,8 @@ def numbers(text: str) -> list[str]:
 #: Hearsay: who the asker heard something from ("听乘客说", "听朋友讲").
 _HEARSAY = re.compile(r"听[\u4e00-\u9fff]{1,4}?(?:说|讲)(?:过)?")
 
-#: A clause of a Chinese question: up to a stop, a comma or a space.
-_CLAUSE_ZH = re.compile(r"[^，,。？?！!；;：:\s]+")
+#: A clause of a Chinese question without its punctuation: up to a stop, a comma or a space.
+_BARE_CLAUSE_ZH = re.compile(r"[^，,。？?！!；;：:\s]+")
 
 
 def _which_typed_as_that(m: re.Match[str]) -> str:
@@ -334,16 +334,10 @@ def split_parts(question: str) -> list[str]:
 
 #: A part that ends at what it asks for, with no verb of its own ("…, which zones"), and the next part's "which axes"
 #: and the predicate both share ("… and which development axes have low-carbon industries as a focus?").
-_BARE_ASKED = re.compile(
-    r"\b(?:which|what)(?:\s+(?!(?:is|are|was|were|do|does|did|will|would|can|could|should|has|have)\b)"
-    r"[\w-]+){1,3}\s*$",
-    re.IGNORECASE,
-)
-_SHARED_PREDICATE = re.compile(
-    r"^(?:and\s+)?(?:which|what)(?:\s+(?!(?:is|are|was|were|do|does|did|will|would|can|could|should|has|have)\b)[\w-]+)"
-    r"{1,3}?\s+(?P<predicate>(?:is|are|was|were|do|does|did|will|would|can|could|should|has|have)\b.+)$",
-    re.IGNORECASE,
-)
+_AUX = r"(?:is|are|was|were|do|does|did|will|would|can|could|should|has|have)\b"
+_ASKED_WORDS = rf"(?:which|what)(?:\s+(?!{_AUX})[\w-]+)"  # "which development axes", up to the verb
+_BARE_ASKED = re.compile(rf"\b{_ASKED_WORDS}{{1,3}}\s*$", re.IGNORECASE)
+_SHARED_PREDICATE = re.compile(rf"^(?:and\s+)?{_ASKED_WORDS}{{1,3}}?\s+(?P<predicate>{_AUX}.+)$", re.IGNORECASE)
 
 
 def _predicate_shared(parts: list[str]) -> list[str]:
