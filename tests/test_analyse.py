@@ -498,3 +498,22 @@ def test_english_words_the_documents_english_says_are_paired() -> None:
     assert topics["customs"].english == ("clearance",) and topics["clearance"].english == ("customs",)
     lone = {t.label: t for t in analyser.analyse("Is warehousing in the zone?").topics}
     assert lone["warehousing"].english == ()
+
+
+def test_a_lead_in_before_a_colon_announcing_the_question_is_not_asked(analyser: Analyser) -> None:
+    """ "我是…政府办的，要给领导做收文登记：这个…通知，文号是多少？", "在做虹桥数字经济的稿子，需要核实三个数：…": the
+    label's last clause announces what follows (a verb, nothing named), so what comes before it says who asks and
+    why, even when it names a thing; with nothing named after the colon, the label may hold the subject."""
+    asked = "规上数字企业现在有多少家？"
+    assert analyser.asked(f"在做虹桥数字经济和专业服务的稿子，需要核实三个数：{asked}") == asked
+    assert analyser.asked(f"我是镇政府办的，要给领导做收文登记：{asked}") == asked
+    zone = "北虹桥片区，需要核实一下：主打什么？"
+    assert analyser.asked(zone) == zone
+
+
+def test_a_count_of_what_a_list_lists_asks_no_figure(analyser: Analyser) -> None:
+    """ "基本原则一共有几条、分别是什么": the answer counts them by naming them (as "有哪几条" asks), and the
+    documents write no such count; "有多少家" still asks a figure."""
+    assert not analyser.analyse("基本原则一共有几条、分别是什么？").whole.asks_figure
+    assert "基本原则" in analyser.analyse("基本原则一共有几条、分别是什么？").list_heads
+    assert analyser.analyse("规上数字企业现在有多少家？").whole.asks_figure

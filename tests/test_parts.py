@@ -805,3 +805,31 @@ def test_words_the_documents_never_use_about_a_thing_they_name_are_a_detail_left
     assert _answerer().compose(a, [office], _selection(office), unknown).refusal is unknown
     a = analysis(address, unknown_nouns=("地址", "咨询电话"))
     assert _answerer().compose(a, [office], _selection(office), unknown).refusal is unknown
+
+
+def test_a_part_opened_as_a_new_question_does_not_borrow_the_subject_before_it() -> None:
+    """ "…基本原则一共有几条、分别是什么？另外重点产业目录里说的两大产业定位是哪两个？": 另外 says the second
+    part asks about something new; it names a word of its own that weighs (定位), so it is about that, not the
+    principles."""
+    principles = topic("基本原则", 2.0, kind="section")
+    stance = topic("定位", 2.0)
+    catalogue = topic("重点产业目录", 0.5, "目录", kind="document")
+    first = PartAnalysis("基本原则一共有几条、分别是什么", (principles,))
+    second = PartAnalysis("重点产业目录里说的两大产业定位是哪两个", (catalogue, stance))
+    text = "基本原则一共有几条、分别是什么？另外重点产业目录里说的两大产业定位是哪两个？"
+    answerer = _answerer()
+    a = analysis(principles, catalogue, stance, text=text, parts=(first, second))
+    assert answerer.earlier_things(a, second) == []
+    plain = analysis(principles, catalogue, stance, text=text.replace("另外", ""), parts=(first, second))
+    assert answerer.earlier_things(plain, second) == [principles]  # without the word, it leans on the part before
+
+
+def test_a_document_is_stated_by_a_unit_of_it_not_by_a_title_quoting_it() -> None:
+    """A catalogue sentence that does not name the catalogue is about a part asking what the catalogue says; the
+    notice, whose title quotes the catalogue's name in 《》, is not."""
+    catalogue = topic("重点产业目录", 0.5, "目录", kind="document")
+    row = passage("围绕开放枢纽高地和融合创新极核两大产业定位。", "cat", title="虹桥国际中央商务区重点产业目录")
+    notice = passage("特此通知。", "notice", rank=2, title="关于发布并实施《虹桥国际中央商务区重点产业目录》的通知")
+    units = units_of([row, notice], 20)
+    about = _answerer()._about([catalogue], units, strict=True)
+    assert [u.context.chunk_id for u in about] == ["cat"]

@@ -137,6 +137,8 @@ class QueryAnalysis:
 
 
 #: A Chinese clause: up to a comma, a stop, a tilde or a question mark (not a comma inside a number).
+#: The verb between a list's name and the count asked of it ("基本原则一共有几条").
+_COUNT_VERB = re.compile(r"(?:一共|总共|共|都)?(?:有|是)?\s*$")
 _CLAUSE_ENDS = "，,。！!；;？?~～ "
 _CLAUSE_ZH = re.compile(r"(?:[^，。！!；;？?~～,]|(?<=\d),(?=\d))+(?:[，,。！!；;？?~～]\s*)*")
 
@@ -221,7 +223,7 @@ class Analyser:
         有没有房租补贴？"). Kept whole when no other clause is left."""
         bare = without_asker(text)
         label, colon, rest = bare.partition("：") if "：" in bare else bare.partition(":")
-        if colon and rest.strip() and asks(rest) and self._context_label(label):
+        if colon and rest.strip() and asks(rest) and (self._context_label(label) or self._lead_in(label, rest)):
             bare = rest.strip()  # "财经记者求证几个数：…": the asker's action, then the question
         clauses = _CLAUSE_ZH.findall(bare)
         if len(clauses) < 2:
@@ -248,6 +250,14 @@ class Analyser:
         if not body or not is_chinese(body) or numbers(body) or not has_verb(body):
             return False
         return not self._names_a_thing(body)
+
+    def _lead_in(self, label: str, rest: str) -> bool:
+        """A Chinese label before a colon whose last clause announces what follows with a verb and names nothing
+        ("…，需要核实三个数：", "我是…政府办的，要给领导做收文登记："), when what follows names a thing of its own: the
+        clauses before the announcement say who asks and why ("在做虹桥数字经济和专业服务的稿子"), not what."""
+        clauses = [c.strip().rstrip(_CLAUSE_ENDS) for c in _CLAUSE_ZH.findall(label)]
+        clauses = [c for c in clauses if c]
+        return len(clauses) > 1 and self._context_label(clauses[-1]) and self._names_a_thing(rest)
 
     def _names_a_thing(self, text: str) -> bool:
         """The text names something the documents name: a glossary name other than an everyday word."""
@@ -452,7 +462,7 @@ class Analyser:
             text=text,
             topics=topics,
             expansion=tuple(expansion.items()),
-            asks_figure=bool(r.figure.search(asked)),
+            asks_figure=bool(r.figure.search(asked)) and not self._counts_a_list(asked, topics),
             asks_present=bool(r.present.search(asked)),
             asks_target=bool(r.target_ask.search(asked)) and not r.present.search(asked),
             measures=tuple(measures),
@@ -486,6 +496,19 @@ class Analyser:
                 if r.list_before.search(self._bare(low[: m.start()])) or r.list_after.search(low[m.end() :]):
                     heads.add(t.label)
         return frozenset(heads)
+
+    def _counts_a_list(self, text: str, topics: tuple[Topic, ...]) -> bool:
+        """Every figure the text asks is how many items a list has, asked right after what it lists ("基本原则一共有
+        几条、分别是什么"): the answer gives the count by naming them, as "有哪几条" asks them; the documents write no
+        such count."""
+        heads = [t.text for t in topics if t.text and t.label in self.list_heads(text, topics)]
+        cues = list(self.rules.figure.finditer(text))
+
+        def counts(m: re.Match[str]) -> bool:
+            before = _COUNT_VERB.sub("", text[: m.start()])
+            return m.group(0).startswith("几") and any(before.endswith(h) for h in heads)
+
+        return bool(cues) and all(counts(m) for m in cues)
 
     def _bare(self, before: str) -> str:
         """The text before a word without the class nouns that end it: in "哪些平台载体" both nouns are listed."""

@@ -18,7 +18,7 @@ from bot.qa.analyse import Analyser, PartAnalysis, QueryAnalysis, Topic
 from bot.qa.check import check
 from bot.qa.rerank import rerank
 from bot.qa.retrieve import HybridRetriever, Retrieved
-from bot.qa.select import Selection, Selector, Unit, title
+from bot.qa.select import QUOTED_TITLE, Selection, Selector, Unit, title
 from bot.qa.text import how_words, how_words_en
 from bot.types import Refusal, RefusalCode
 from ingest.chunk import CATALOGUE_ROW
@@ -395,6 +395,8 @@ class PartAnswerer:
         when they name nothing else; for a part that names nothing that weighs, their specific words when they name no
         glossary thing."""
         before = analysis.parts[: analysis.parts.index(part)] if part in analysis.parts else ()
+        if before and self._anew(analysis, part):
+            return []
         # (what an earlier part counts is a thing it names: "How many headquarters … now, and what is the target?")
         things = [t for p in before for t in (*self.things(p.topics), *self._counted(p))]
         # not the CBD (rules.yaml whole_area) when they name something else: every passage is about it ("商务区现在有
@@ -410,6 +412,14 @@ class PartAnswerer:
         # A part with no word of its own that weighs, known or not ("比上年涨了多少"), is about the specific words
         # of the parts before when they name no glossary thing either ("新增了多少家法人企业": 法人企业).
         return [t for p in before for t in self.analyser.specific(p.topics)]
+
+    def _anew(self, analysis: QueryAnalysis, part: PartAnalysis) -> bool:
+        """The question says the part asks about something new ("另外", "Separately,": rules.yaml new_subject), and
+        the part has words of its own that weigh ("另外重点产业目录里说的两大产业定位是哪两个": 定位)."""
+        at = analysis.text.find(part.text)
+        if at <= 0 or not self.analyser.rules.new_subject.search(analysis.text[:at].lower()):
+            return False
+        return bool(self.analyser.weighty([t for t in part.topics if t.known and t.label not in part.measures]))
 
     def _generic(self, part: PartAnalysis, t: Topic) -> bool:
         """A word for a kind of place (片区), for the quantity a figure part asks (面积, GDP), or for the time it asks
@@ -448,8 +458,15 @@ class PartAnswerer:
             return () if strict else tuple(units)
         kinds, family = kind
 
-        def states(text: str) -> bool:
-            return any(_says(t, text) if related else t.covered_by(text) for t in specific)
+        def states(u: Unit) -> bool:
+            text = f"{u.section}\n{u.direction}\n{u.chunk_text if passage else u.text}"
+            # (a document is stated by a unit of it: "目录里说的两大产业定位" is answered by a catalogue sentence that
+            # does not name the catalogue; not by the notice's title, which quotes the other two documents' names)
+            return any(
+                (_says(t, text) if related else t.covered_by(text))
+                or (t.kind == "document" and t.covered_by(QUOTED_TITLE.sub("", title(u))))
+                for t in specific
+            )
 
         # A unit is about the question when it, its headings or its catalogue direction state a specific thing
         # asked, or when its passage does (a section is about one thing: its other sentences go with it); for
@@ -457,7 +474,7 @@ class PartAnswerer:
         return tuple(
             u
             for u in units
-            if states(f"{u.section}\n{u.direction}\n{u.chunk_text if passage else u.text}")
+            if states(u)
             or any(self.selector.cover_states(t, u) for t in specific)  # a cover states its document's date
             or (kinds and self.selector.answers_kind(u, kinds, family))  # the zone select.py brought in for X
         )

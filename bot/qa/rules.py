@@ -80,6 +80,7 @@ class Rules:
     which_count_zh: re.Pattern[str]  # 哪四个 / 哪两类: which-plus-a-count, a question word
     count_zh: re.Pattern[str]  # 三个 / 两类: a count in Chinese numerals
     part_break: re.Pattern[str]
+    new_subject: re.Pattern[str]  # before a part: it asks about something new ("另外", "Separately,")
     joins: re.Pattern[str]  # all that may stand between two things a part names to read it as one part per thing
     between: re.Pattern[str]  # …before the first thing: the two are asked about together ("between X and Y")
     relation: re.Pattern[str]  # …after the second thing: the same ("X和Y的区别")
@@ -221,6 +222,7 @@ def parse_rules(data: dict[str, Any], stopwords: dict[str, Any]) -> Rules:
         which_count_zh=_compile(_need(data, "which_count_zh"), "which_count_zh"),
         count_zh=_compile(_need(data, "count_zh"), "count_zh"),
         part_break=_compile(_need(data, "part_break"), "part_break"),
+        new_subject=_compile(_need(data, "new_subject"), "new_subject"),
         joins=_compile(_need(_need(data, "coordination"), "joins", "coordination."), "coordination.joins"),
         between=_compile(_need(data["coordination"], "between", "coordination."), "coordination.between"),
         relation=_compile(_need(data["coordination"], "relation", "coordination."), "coordination.relation"),

@@ -24,7 +24,7 @@ from ingest.chunk import SECTION_SEP, is_cover
 from ingest.units import english, quotable_spans
 
 OVERVIEW = "catalogue_overview"
-_QUOTED = re.compile(r"《[^》]*》")
+QUOTED_TITLE = re.compile(r"《[^》]*》")
 #: A date as the documents write one (2022年9月14日).
 DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月")
 
@@ -305,7 +305,7 @@ class Selector:
         title outside its 《》 quotes (the notice's title quotes the other two), when it names exactly one."""
         named = {t for t in topics if t.kind == "document"}
         titles = {title(u) for u in units}
-        hits = {name for name in titles for t in named if any(a in _QUOTED.sub("", name) for a in t.alternatives)}
+        hits = {name for name in titles for t in named if any(a in QUOTED_TITLE.sub("", name) for a in t.alternatives)}
         return hits if len(hits) == 1 else set()
 
     def _in_present(self, unit: Unit) -> bool:
